@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "EdgeMesh",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgemesh", targets: ["EdgeMeshCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (see Sources/C*/shim.h for macro wrappers).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
+
+        // Media wire formats: pure Swift, no dependencies (fuzzable with plain swiftc).
+        .target(name: "RTP", swiftSettings: strict),
+        .target(name: "STUN", swiftSettings: strict),
+        .target(name: "SDP", swiftSettings: strict),
+
+        // Native bridges.
+        .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["CSRTP", "RTP"], swiftSettings: strict),
+        .target(name: "Trunk", dependencies: ["CSodium", "RTP"], swiftSettings: strict),
+        .target(name: "Coordination", dependencies: ["CHiredis"], swiftSettings: strict),
+        .target(name: "GeoRouting", dependencies: ["CMaxMindDB"], swiftSettings: strict),
+
+        // Services.
+        .target(name: "Telemetry", swiftSettings: strict),
+        .target(name: "SFU", dependencies: ["RTP", "SDP", "Telemetry"], swiftSettings: strict),
+        .executableTarget(
+            name: "EdgeMeshCLI",
+            dependencies: [
+                "RTP", "STUN", "SDP", "DTLS", "SRTP", "Trunk", "Coordination", "GeoRouting", "SFU", "Telemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strict),
+        .testTarget(name: "STUNTests", dependencies: ["STUN"], swiftSettings: strict),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strict),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS", "RTP"], swiftSettings: strict),
+        .testTarget(name: "TrunkTests", dependencies: ["Trunk"], swiftSettings: strict),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination"], swiftSettings: strict),
+        .testTarget(name: "GeoRoutingTests", dependencies: ["GeoRouting"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

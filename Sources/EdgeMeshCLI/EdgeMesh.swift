@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct EdgeMesh: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgemesh",
+        abstract: "EdgeMesh: an edge-mesh SFU network for WebRTC conferencing.",
+        subcommands: []
+    )
+}

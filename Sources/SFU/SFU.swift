@@ -1,0 +1,1 @@
+// The SFU domain (rooms, producers, consumers) lands with the SFU node issue.
