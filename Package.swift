@@ -13,6 +13,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.0"),
     ],
     targets: [
         // System libraries (see Sources/C*/shim.h for macro wrappers).
@@ -37,10 +43,34 @@ let package = Package(
         // Services.
         .target(name: "Telemetry", swiftSettings: strict),
         .target(name: "SFU", dependencies: ["RTP", "SDP", "Telemetry"], swiftSettings: strict),
+        .target(
+            name: "ControlProtocol",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "EdgeNode",
+            dependencies: [
+                "SFU", "STUN", "DTLS", "SRTP", "Trunk", "ControlProtocol", "Coordination", "RTP", "SDP", "Telemetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "EdgeMeshCLI",
             dependencies: [
                 "RTP", "STUN", "SDP", "DTLS", "SRTP", "Trunk", "Coordination", "GeoRouting", "SFU", "Telemetry",
+                "EdgeNode", "ControlProtocol",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,1 +1,0 @@
-// The SFU domain (rooms, producers, consumers) lands with the SFU node issue.
