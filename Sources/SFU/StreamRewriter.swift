@@ -75,6 +75,9 @@ public struct StreamRewriter: Sendable {
         return Self.isOlder(out, than: firstOutputSequenceOfSource) ? nil : out
     }
 
+    /// Offset added to source timestamps of the current source (for retransmissions).
+    public var timestampOffsetForRetransmission: UInt32 { timestampOffset }
+
     /// Source sequence number for an output sequence number the subscriber NACKed.
     public func sourceSequence(forOutput sequenceNumber: UInt16) -> UInt16? {
         guard started, !Self.isOlder(sequenceNumber, than: firstOutputSequenceOfSource) else { return nil }

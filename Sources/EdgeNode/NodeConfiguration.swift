@@ -1,0 +1,29 @@
+/// Configuration of one SFU node (`edgemesh sfu`). Every field has the
+/// environment variable of ARCHITECTURE.md and a flag of the same meaning.
+public struct NodeConfiguration: Sendable {
+    /// `REGION`: the region this node serves.
+    public var region: String = "local"
+    /// `NODE_ID`: unique id of the node in the mesh.
+    public var nodeID: String = "sfu-1"
+    /// Address the sockets bind to. Loopback by default (dev mode).
+    public var bindHost: String = "127.0.0.1"
+    /// `GRPC_PORT`: the control API (gRPC, plaintext HTTP/2).
+    public var grpcPort: Int = 50051
+    /// `RTC_PORT`: the one UDP port for all WebRTC media.
+    public var rtcPort: Int = 40000
+    /// `ANNOUNCE_IP`: the address put in ICE candidates (defaults to `bindHost`).
+    public var announceIP: String?
+    /// `METRICS_PORT`: `/metrics` and `/healthz`.
+    public var metricsPort: Int = 9090
+    /// Largest UDP datagram sent (SRTP packets and DTLS flights).
+    public var mtu: Int = 1200
+    /// ICE consent: a transport with no valid binding request for this long is closed.
+    public var consentTimeoutSeconds: Int = 30
+    /// Datagrams read per `recvmmsg` call.
+    public var vectorReadCount: Int = 32
+
+    public init() {}
+
+    /// The address in ICE candidates.
+    public var candidateAddress: String { announceIP ?? bindHost }
+}

@@ -1,0 +1,113 @@
+/// One subscriber's view of one producer: its own SSRC, sequence and
+/// timestamp space (a `StreamRewriter`), its own simulcast layer choice, and
+/// the transport (`MediaSink`) its packets leave through.
+public final class Consumer {
+    public let id: String
+    public let subscriber: ParticipantID
+    public unowned let producer: Producer
+    public let ssrc: UInt32
+    public let payloadType: UInt8
+    public private(set) var rewriter: StreamRewriter
+    public private(set) var selector: SimulcastSelector
+    public private(set) var paused = false
+    /// Becomes true when the subscriber's transport can send media.
+    public var isReady = false
+    public private(set) var packetsSent: UInt64 = 0
+    public private(set) var retransmissions: UInt64 = 0
+    weak var sink: (any MediaSink)?
+
+    public init(
+        id: String, subscriber: ParticipantID, producer: Producer, sink: any MediaSink,
+        ssrc: UInt32, quality: Quality, initialSequence: UInt16, initialTimestamp: UInt32
+    ) {
+        self.id = id
+        self.subscriber = subscriber
+        self.producer = producer
+        self.sink = sink
+        self.ssrc = ssrc
+        self.payloadType = producer.payloadType
+        self.rewriter = StreamRewriter(
+            clockRate: producer.clockRate, initialSequence: initialSequence, initialTimestamp: initialTimestamp)
+        self.selector = SimulcastSelector(preferred: quality)
+    }
+
+    /// The layer this consumer is heading for.
+    public var targetLayer: Int { selector.targetLayer }
+    /// The layer being forwarded now.
+    public var currentLayer: Int? { selector.currentLayer }
+
+    /// Forwards one packet of `layer` if this consumer wants it. Audio and
+    /// single-layer video need no keyframe to start; simulcast switches wait
+    /// for one.
+    func forward(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) -> Bool {
+        guard isReady, !paused, let sink else { return false }
+        let startsOnKeyframe = producer.kind == .video && producer.isSimulcast
+        guard selector.shouldForward(layer: layer, isKeyframe: info.isKeyframe || !startsOnKeyframe) else {
+            return false
+        }
+        guard let out = rewriter.rewrite(
+            sourceSSRC: info.ssrc, sequenceNumber: info.sequenceNumber, timestamp: info.timestamp,
+            nowNanoseconds: nowNanoseconds)
+        else { return false }
+        sink.sendRTP(packet, rewrite: RTPRewrite(
+            ssrc: ssrc, sequenceNumber: out.sequenceNumber, timestamp: out.timestamp, payloadType: payloadType))
+        packetsSent &+= 1
+        return true
+    }
+
+    /// Answers a generic NACK from the subscriber (output sequence numbers)
+    /// from the producer's cache. Returns how many packets were resent.
+    @discardableResult
+    public func retransmit(sequenceNumbers: [UInt16], nowNanoseconds: UInt64) -> Int {
+        guard let layer = selector.currentLayer, let sink, producer.layers.indices.contains(layer) else { return 0 }
+        let cache = producer.layers[layer].cache
+        var resent = 0
+        for outSeq in sequenceNumbers {
+            guard let sourceSeq = rewriter.sourceSequence(forOutput: outSeq) else { continue }
+            let done = cache.withPacket(sequenceNumber: sourceSeq, nowNanoseconds: nowNanoseconds) { bytes -> Bool in
+                guard bytes.count >= 12 else { return false }
+                let timestamp = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
+                let ssrc = UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11])
+                guard ssrc == producer.layers[layer].ssrc else { return false }
+                let rewrite = RTPRewrite(
+                    ssrc: self.ssrc, sequenceNumber: outSeq,
+                    timestamp: timestamp &+ rewriter.timestampOffsetForRetransmission,
+                    payloadType: payloadType)
+                sink.sendRTP(bytes, rewrite: rewrite)
+                return true
+            }
+            if done == true { resent += 1 }
+        }
+        retransmissions &+= UInt64(resent)
+        return resent
+    }
+
+    /// The subscriber asked for a keyframe (PLI/FIR): ask upstream, merged.
+    public func requestKeyframe(nowNanoseconds: UInt64) {
+        producer.requestKeyframe(layer: selector.currentLayer ?? selector.targetLayer, nowNanoseconds: nowNanoseconds)
+    }
+
+    /// Changes the preferred simulcast layer.
+    public func setQuality(_ quality: Quality, nowNanoseconds: UInt64) {
+        selector.preferred = quality
+        updateTarget(activeLayers: producer.layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+    }
+
+    /// A new bandwidth estimate of the subscriber (REMB / transport-cc), bits per second.
+    public func setBandwidthEstimate(_ bitsPerSecond: UInt64, nowNanoseconds: UInt64) {
+        selector.bandwidthEstimate = bitsPerSecond
+        updateTarget(activeLayers: producer.layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+    }
+
+    public func pause() { paused = true }
+    public func resume(nowNanoseconds: UInt64) {
+        paused = false
+        producer.requestKeyframe(layer: selector.targetLayer, nowNanoseconds: nowNanoseconds)
+    }
+
+    func updateTarget(activeLayers: [Bool], nowNanoseconds: UInt64) {
+        if selector.updateTarget(activeLayers: activeLayers) || selector.awaitingKeyframe {
+            producer.requestKeyframe(layer: selector.targetLayer, nowNanoseconds: nowNanoseconds)
+        }
+    }
+}

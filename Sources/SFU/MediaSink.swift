@@ -1,0 +1,48 @@
+/// The facts about one received RTP packet that forwarding needs, decoded
+/// once per packet by the transport that received it.
+public struct IncomingRTP: Sendable {
+    public var ssrc: UInt32
+    public var sequenceNumber: UInt16
+    public var timestamp: UInt32
+    public var payloadType: UInt8
+    public var marker: Bool
+    /// The packet starts (or belongs to the first packet of) a keyframe.
+    public var isKeyframe: Bool
+    /// RFC 6464 level (0 loudest ... 127 silence), audio only.
+    public var audioLevel: UInt8?
+
+    public init(
+        ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, payloadType: UInt8,
+        marker: Bool, isKeyframe: Bool, audioLevel: UInt8? = nil
+    ) {
+        self.ssrc = ssrc
+        self.sequenceNumber = sequenceNumber
+        self.timestamp = timestamp
+        self.payloadType = payloadType
+        self.marker = marker
+        self.isKeyframe = isKeyframe
+        self.audioLevel = audioLevel
+    }
+}
+
+/// What a consumer changes in the header of each packet it forwards.
+public struct RTPRewrite: Sendable, Equatable {
+    public var ssrc: UInt32
+    public var sequenceNumber: UInt16
+    public var timestamp: UInt32
+    public var payloadType: UInt8
+}
+
+/// Where a consumer's packets go: the subscriber's transport, which writes the
+/// rewritten header into its own outgoing buffer, protects it and sends it.
+/// Called on the transport's event loop.
+public protocol MediaSink: AnyObject {
+    /// Sends `packet` (plaintext RTP as received) with its header rewritten.
+    func sendRTP(_ packet: UnsafeRawBufferPointer, rewrite: RTPRewrite)
+}
+
+/// Where feedback for a publisher goes: its transport, which builds and sends RTCP.
+public protocol PublisherFeedback: AnyObject {
+    /// Asks the publisher for a keyframe of the stream `mediaSSRC` (PLI).
+    func requestKeyframe(mediaSSRC: UInt32)
+}

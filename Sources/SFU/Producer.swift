@@ -1,0 +1,144 @@
+/// A published track on this node: one stream (or up to three simulcast
+/// layers, lowest first) arriving from one publisher transport, fanned out
+/// to consumers.
+public final class Producer {
+    public struct Layer {
+        /// SSRC of the layer once known (from SDP or the first packet's rid).
+        public var ssrc: UInt32?
+        /// The rid of the layer (simulcast), if any.
+        public let rid: String?
+        public let cache: PacketCache
+        public var keyframeRequests = KeyframeRequestLimiter()
+        public var lastPacketNanoseconds: UInt64 = 0
+        public var packets: UInt64 = 0
+        /// Whether packets arrived recently (see `Producer.refreshActivity`).
+        public var isActive = false
+    }
+
+    public let id: TrackID
+    public let participant: ParticipantID
+    public let kind: MediaKind
+    public let mid: String
+    /// Codec name as in SDP rtpmap (`opus`, `VP8`, `H264`, `VP9`, `AV1`).
+    public let codec: String
+    public let payloadType: UInt8
+    public let clockRate: UInt32
+    /// Codec parameters (fmtp) to repeat in subscriber offers.
+    public let formatParameters: String?
+    public private(set) var layers: [Layer]
+    public private(set) var consumers: [Consumer] = []
+    public weak var feedback: (any PublisherFeedback)?
+    public var muted = false
+
+    public init(
+        id: TrackID, participant: ParticipantID, kind: MediaKind, mid: String, codec: String,
+        payloadType: UInt8, clockRate: UInt32, formatParameters: String?,
+        rids: [String], ssrcs: [UInt32], cacheConfiguration: PacketCache.Configuration = .init()
+    ) {
+        self.id = id
+        self.participant = participant
+        self.kind = kind
+        self.mid = mid
+        self.codec = codec
+        self.payloadType = payloadType
+        self.clockRate = clockRate
+        self.formatParameters = formatParameters
+        var config = cacheConfiguration
+        if kind == .audio { config.capacity = min(config.capacity, 128) }
+        if rids.isEmpty {
+            layers = [Layer(ssrc: ssrcs.first, rid: nil, cache: PacketCache(configuration: config))]
+        } else {
+            layers = rids.map { Layer(ssrc: nil, rid: $0, cache: PacketCache(configuration: config)) }
+        }
+    }
+
+    public var isSimulcast: Bool { layers.count > 1 }
+
+    /// The layer index of a stream, by SSRC.
+    public func layerIndex(ssrc: UInt32) -> Int? {
+        layers.firstIndex { $0.ssrc == ssrc }
+    }
+
+    /// The layer index of a rid (first packet of a simulcast stream); binds the SSRC.
+    public func bindLayer(rid: String, ssrc: UInt32) -> Int? {
+        guard let index = layers.firstIndex(where: { $0.rid == rid }) else { return nil }
+        layers[index].ssrc = ssrc
+        return index
+    }
+
+    /// Binds the SSRC of a single-layer producer whose SDP carried no a=ssrc.
+    public func bindSingleLayer(ssrc: UInt32) -> Int? {
+        guard layers.count == 1, layers[0].ssrc == nil || layers[0].ssrc == ssrc else { return nil }
+        layers[0].ssrc = ssrc
+        return 0
+    }
+
+    /// Takes one received packet of `layer`: caches it and forwards it to
+    /// every consumer that wants this layer. Returns the number of copies sent.
+    @discardableResult
+    public func receive(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) -> Int {
+        guard layers.indices.contains(layer) else { return 0 }
+        layers[layer].cache.store(sequenceNumber: info.sequenceNumber, packet: packet, nowNanoseconds: nowNanoseconds)
+        layers[layer].lastPacketNanoseconds = nowNanoseconds
+        layers[layer].packets &+= 1
+        if !layers[layer].isActive {
+            layers[layer].isActive = true
+            refreshTargets(nowNanoseconds: nowNanoseconds)
+        }
+        var sent = 0
+        for consumer in consumers where consumer.forward(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds) {
+            sent += 1
+        }
+        return sent
+    }
+
+    /// Marks layers without packets for `timeoutNanoseconds` inactive, so
+    /// consumers fall back to a live layer. Call periodically.
+    public func refreshActivity(nowNanoseconds: UInt64, timeoutNanoseconds: UInt64 = 1_500_000_000) {
+        var changed = false
+        for i in layers.indices where layers[i].isActive && nowNanoseconds &- layers[i].lastPacketNanoseconds > timeoutNanoseconds {
+            layers[i].isActive = false
+            changed = true
+        }
+        if changed { refreshTargets(nowNanoseconds: nowNanoseconds) }
+        for i in layers.indices where layers[i].keyframeRequests.poll(nowNanoseconds: nowNanoseconds) {
+            sendKeyframeRequest(layer: i)
+        }
+    }
+
+    /// Asks the publisher for a keyframe of `layer`, merged and rate-limited.
+    public func requestKeyframe(layer: Int, nowNanoseconds: UInt64) {
+        guard kind == .video, layers.indices.contains(layer) else { return }
+        if layers[layer].keyframeRequests.request(nowNanoseconds: nowNanoseconds) {
+            sendKeyframeRequest(layer: layer)
+        }
+    }
+
+    private func sendKeyframeRequest(layer: Int) {
+        guard let ssrc = layers[layer].ssrc else { return }
+        feedback?.requestKeyframe(mediaSSRC: ssrc)
+    }
+
+    func refreshTargets(nowNanoseconds: UInt64) {
+        let active = layers.map(\.isActive)
+        for consumer in consumers {
+            consumer.updateTarget(activeLayers: active, nowNanoseconds: nowNanoseconds)
+        }
+    }
+
+    func add(_ consumer: Consumer, nowNanoseconds: UInt64) {
+        consumers.append(consumer)
+        consumer.updateTarget(activeLayers: layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+        requestKeyframe(layer: consumer.targetLayer, nowNanoseconds: nowNanoseconds)
+    }
+
+    func remove(_ consumer: Consumer) {
+        consumers.removeAll { $0 === consumer }
+    }
+
+    /// Detaches every consumer (the producer is closing).
+    func removeAllConsumers() -> [Consumer] {
+        defer { consumers = [] }
+        return consumers
+    }
+}
