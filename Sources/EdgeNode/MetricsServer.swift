@@ -32,6 +32,11 @@ public final class MetricsServer: Sendable {
     public func close() async throws {
         try await channel.close()
     }
+
+    /// Starts closing without waiting (for cancellation handlers).
+    public func closeNow() {
+        channel.close(promise: nil)
+    }
 }
 
 private final class MetricsHTTPHandler: ChannelInboundHandler {

@@ -19,6 +19,8 @@ public struct NodeConfiguration: Sendable {
     public var mtu: Int = 1200
     /// ICE consent: a transport with no valid binding request for this long is closed.
     public var consentTimeoutSeconds: Int = 30
+    /// The bitrate publishers are told they may send (REMB), bits per second.
+    public var publisherBitrateCap: UInt64 = 6_000_000
     /// Datagrams read per `recvmmsg` call.
     public var vectorReadCount: Int = 32
 

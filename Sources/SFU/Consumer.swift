@@ -1,3 +1,5 @@
+import RTP
+
 /// One subscriber's view of one producer: its own SSRC, sequence and
 /// timestamp space (a `StreamRewriter`), its own simulcast layer choice, and
 /// the transport (`MediaSink`) its packets leave through.
@@ -10,11 +12,14 @@ public final class Consumer {
     public private(set) var rewriter: StreamRewriter
     public private(set) var selector: SimulcastSelector
     public private(set) var paused = false
+    /// How header extension ids of the publisher map to the subscriber's
+    /// (those the subscriber did not negotiate are dropped).
+    public var extensionIDs: RTPExtensionIDMap = .dropAll
     /// Becomes true when the subscriber's transport can send media.
     public var isReady = false
     public private(set) var packetsSent: UInt64 = 0
     public private(set) var retransmissions: UInt64 = 0
-    weak var sink: (any MediaSink)?
+    public private(set) weak var sink: (any MediaSink)?
 
     public init(
         id: String, subscriber: ParticipantID, producer: Producer, sink: any MediaSink,
@@ -50,7 +55,7 @@ public final class Consumer {
             nowNanoseconds: nowNanoseconds)
         else { return false }
         sink.sendRTP(packet, rewrite: RTPRewrite(
-            ssrc: ssrc, sequenceNumber: out.sequenceNumber, timestamp: out.timestamp, payloadType: payloadType))
+            ssrc: SSRC(ssrc), sequenceNumber: out.sequenceNumber, timestamp: out.timestamp, payloadType: payloadType, extensionIDs: extensionIDs))
         packetsSent &+= 1
         return true
     }
@@ -65,14 +70,12 @@ public final class Consumer {
         for outSeq in sequenceNumbers {
             guard let sourceSeq = rewriter.sourceSequence(forOutput: outSeq) else { continue }
             let done = cache.withPacket(sequenceNumber: sourceSeq, nowNanoseconds: nowNanoseconds) { bytes -> Bool in
-                guard bytes.count >= 12 else { return false }
-                let timestamp = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
-                let ssrc = UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11])
-                guard ssrc == producer.layers[layer].ssrc else { return false }
+                guard let header = try? RTPHeaderView(parsing: bytes),
+                      header.ssrc.rawValue == producer.layers[layer].ssrc else { return false }
                 let rewrite = RTPRewrite(
-                    ssrc: self.ssrc, sequenceNumber: outSeq,
-                    timestamp: timestamp &+ rewriter.timestampOffsetForRetransmission,
-                    payloadType: payloadType)
+                    ssrc: SSRC(self.ssrc), sequenceNumber: outSeq,
+                    timestamp: header.timestamp &+ rewriter.timestampOffsetForRetransmission,
+                    payloadType: payloadType, extensionIDs: extensionIDs)
                 sink.sendRTP(bytes, rewrite: rewrite)
                 return true
             }

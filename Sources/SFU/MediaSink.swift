@@ -1,3 +1,5 @@
+import RTP
+
 /// The facts about one received RTP packet that forwarding needs, decoded
 /// once per packet by the transport that received it.
 public struct IncomingRTP: Sendable {
@@ -23,14 +25,6 @@ public struct IncomingRTP: Sendable {
         self.isKeyframe = isKeyframe
         self.audioLevel = audioLevel
     }
-}
-
-/// What a consumer changes in the header of each packet it forwards.
-public struct RTPRewrite: Sendable, Equatable {
-    public var ssrc: UInt32
-    public var sequenceNumber: UInt16
-    public var timestamp: UInt32
-    public var payloadType: UInt8
 }
 
 /// Where a consumer's packets go: the subscriber's transport, which writes the

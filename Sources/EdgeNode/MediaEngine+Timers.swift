@@ -1,0 +1,61 @@
+import NIOCore
+import SFU
+import STUN
+
+extension MediaEngine {
+    /// Periodic work on the media loop: DTLS retransmissions (every 10 ms
+    /// tick), and once a second ICE consent, layer activity, merged keyframe
+    /// requests, RTCP reports and active speakers.
+    func startTimers() {
+        var lastSlowTick: UInt64 = 0
+        eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [weak self] _ in
+            guard let self else { return }
+            let now = clock.now
+            fastTick()
+            if now &- lastSlowTick >= 250_000_000 {
+                lastSlowTick = now
+                slowTick(nowNanoseconds: now)
+            }
+            flush()
+        }
+    }
+
+    private func fastTick() {
+        for transports in participants.values {
+            for transport in [transports.publisher, transports.subscriber] {
+                guard let dtls = transport.dtls, transport.state == .handshaking,
+                      let address = transport.remoteAddress
+                else { continue }
+                guard let due = dtls.timeUntilTimeout(), due <= .zero else { continue }
+                do {
+                    for datagram in try dtls.handleTimeout() { send(datagram, to: address) }
+                } catch {
+                    failTransport(transport, reason: "dtls timeout: \(error)")
+                }
+            }
+        }
+    }
+
+    private func slowTick(nowNanoseconds now: UInt64) {
+        let nowDuration = clock.nowDuration
+        for transports in Array(participants.values) {
+            for transport in [transports.publisher, transports.subscriber] where !transport.isClosed {
+                guard var ice = transport.ice else { continue }
+                let actions = ice.tick(now: nowDuration)
+                transport.ice = ice
+                if actions.contains(where: { if case .consentExpired = $0 { true } else { false } }) {
+                    failTransport(transport, reason: "ice consent expired")
+                }
+            }
+        }
+        for room in rooms.values {
+            for producer in room.producers.values {
+                producer.refreshActivity(nowNanoseconds: now)
+            }
+            if let speakers = room.speakers.tick(nowNanoseconds: now) {
+                events.publish(.activeSpeakers(room: room.name, speakers: speakers.map { ($0.key, $0.level) }))
+            }
+        }
+        sendPeriodicRTCP(nowNanoseconds: now)
+    }
+}

@@ -1,0 +1,263 @@
+import DTLS
+import Logging
+import NIOCore
+import RTP
+import SFU
+import SRTP
+import STUN
+import Telemetry
+
+/// The media plane of one node: every transport, room, producer and consumer,
+/// and the packet path between them. All state is confined to one NIO event
+/// loop (the UDP channel's); the control plane reaches it with
+/// `eventLoop.submit`, and nothing on the packet path takes a lock or hops
+/// to an actor.
+final class MediaEngine: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let configuration: NodeConfiguration
+    let metrics: NodeMetrics
+    let events: NodeEventBroadcaster
+    let logger: Logger
+    let dtlsContext: DTLSContext
+    let certificate: DTLSCertificate
+    /// Set once the UDP channel is bound.
+    var channel: (any Channel)?
+    var rtcPort: Int = 0
+
+    var rooms: [RoomName: Room] = [:]
+    var participants: [ParticipantKey: ParticipantTransports] = [:]
+    var transportsByUfrag: [String: WebRTCTransport] = [:]
+    var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
+    /// One scratch buffer for unprotect/protect, reused for every packet.
+    var scratch: UnsafeMutableRawBufferPointer
+    let clock = NanosecondClock()
+
+    init(
+        eventLoop: any EventLoop, configuration: NodeConfiguration, metrics: NodeMetrics,
+        events: NodeEventBroadcaster, logger: Logger
+    ) throws {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.metrics = metrics
+        self.events = events
+        self.logger = logger
+        self.certificate = try DTLSCertificate.generate(commonName: "edgemesh-\(configuration.nodeID)")
+        self.dtlsContext = try DTLSContext(certificate: certificate)
+        self.scratch = .allocate(byteCount: 2048, alignment: 16)
+    }
+
+    deinit { scratch.deallocate() }
+
+    // MARK: packet path
+
+    /// One datagram from the UDP socket.
+    func receive(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
+        metrics.datagramsReceived.increment()
+        switch Demultiplexer.classify(bytes) {
+        case .stun: receiveSTUN(bytes, from: address)
+        case .dtls: receiveDTLS(bytes, from: address)
+        case .rtp: receiveSRTP(bytes, from: address, isRTCP: false)
+        case .rtcp: receiveSRTP(bytes, from: address, isRTCP: true)
+        case .unknown: metrics.drop(.malformed)
+        }
+    }
+
+    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
+        let transport: WebRTCTransport
+        if let known = transportsByAddress[address] {
+            transport = known
+        } else {
+            guard let ufrag = ICEUsername.localUfrag(inRequest: bytes), let found = transportsByUfrag[ufrag] else {
+                metrics.drop(.unknownTransport)
+                return
+            }
+            transport = found
+        }
+        guard var ice = transport.ice else {
+            metrics.drop(.unknownTransport)
+            return
+        }
+        let actions = ice.handle(request: bytes, from: address, now: clock.nowDuration)
+        transport.ice = ice
+        for action in actions {
+            switch action {
+            case .send(let response, let destination):
+                send(response, to: destination)
+            case .nominated(let nominated):
+                nominate(transport, address: nominated)
+            case .drop(let reason):
+                metrics.drop(reason == .integrity ? .stunIntegrity : .malformed)
+            case .consentExpired:
+                closeTransport(transport, reason: "ice consent expired")
+            }
+        }
+    }
+
+    private func nominate(_ transport: WebRTCTransport, address: SocketAddress) {
+        if let old = transport.remoteAddress, old != address {
+            transportsByAddress[old] = nil
+        }
+        transport.remoteAddress = address
+        transportsByAddress[address] = transport
+        guard transport.state == .checking, let dtls = transport.dtls else { return }
+        transport.moveTo(.handshaking)
+        if dtls.role == .client {
+            do {
+                for datagram in try dtls.start() { send(datagram, to: address) }
+            } catch {
+                failTransport(transport, reason: "dtls: \(error)")
+            }
+        }
+    }
+
+    private func receiveDTLS(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
+        guard let transport = transportsByAddress[address], let dtls = transport.dtls else {
+            metrics.drop(.unknownTransport)
+            return
+        }
+        do {
+            let replies = try dtls.receive(bytes)
+            for datagram in replies { send(datagram, to: address) }
+        } catch DTLSError.malformedRecord {
+            metrics.drop(.dtls)
+            return
+        } catch {
+            metrics.drop(.dtls)
+            for datagram in dtls.takeOutgoingDatagrams() { send(datagram, to: address) }
+            failTransport(transport, reason: "dtls: \(error)")
+            return
+        }
+        if dtls.state == .connected, !transport.isConnected {
+            dtlsConnected(transport, dtls: dtls)
+        }
+    }
+
+    private func dtlsConnected(_ transport: WebRTCTransport, dtls: DTLSEndpoint) {
+        do {
+            let material = try dtls.exportSRTPKeyingMaterial()
+            let local = material.localKeys(for: dtls.role)
+            let remote = material.remoteKeys(for: dtls.role)
+            let profile = try SRTPProtectionProfile(dtls: material.profile)
+            transport.srtpOutbound = try SRTPSession(
+                profile: profile, masterKey: local.key, masterSalt: local.salt, direction: .outbound)
+            transport.srtpInbound = try SRTPSession(
+                profile: profile, masterKey: remote.key, masterSalt: remote.salt, direction: .inbound)
+        } catch {
+            failTransport(transport, reason: "srtp setup: \(error)")
+            return
+        }
+        transport.moveTo(.connected)
+        metrics.transportsConnected.increment()
+        logger.debug("transport connected", metadata: ["transport": "\(transport.id)", "role": "\(transport.role.rawValue)"])
+        events.publish(.transportConnected(room: transport.room, participant: transport.participant, role: transport.role))
+        if transport.role == .subscriber {
+            for consumer in transport.consumersBySSRC.values {
+                consumer.isReady = true
+                consumer.requestKeyframe(nowNanoseconds: clock.now)
+            }
+        }
+    }
+
+    private func receiveSRTP(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress, isRTCP: Bool) {
+        guard let transport = transportsByAddress[address], transport.isConnected,
+              let srtp = transport.srtpInbound
+        else {
+            metrics.drop(.unknownTransport)
+            return
+        }
+        guard bytes.count <= scratch.count else {
+            metrics.drop(.malformed)
+            return
+        }
+        UnsafeMutableRawBufferPointer(rebasing: scratch[0..<bytes.count]).copyMemory(from: bytes)
+        let length: Int
+        do {
+            length = isRTCP
+                ? try srtp.unprotectRTCP(buffer: scratch, length: bytes.count)
+                : try srtp.unprotectRTP(buffer: scratch, length: bytes.count)
+        } catch SRTPError.replayed {
+            metrics.drop(.srtpReplay)
+            return
+        } catch SRTPError.authenticationFailed {
+            metrics.drop(.srtpAuth)
+            return
+        } catch {
+            metrics.drop(.malformed)
+            return
+        }
+        transport.ice?.refreshConsent(now: clock.nowDuration)
+        let packet = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
+        if isRTCP {
+            receiveRTCP(packet, on: transport)
+        } else if transport.role == .publisher {
+            receiveRTP(packet, on: transport)
+        } else {
+            metrics.drop(.unexpectedMedia)
+        }
+    }
+
+    // MARK: sending
+
+    func send(_ datagram: [UInt8], to address: SocketAddress) {
+        guard let channel else { return }
+        var buffer = channel.allocator.buffer(capacity: datagram.count)
+        buffer.writeBytes(datagram)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    /// Protects a plaintext RTP or RTCP packet written by `write` for `transport` and queues it
+    /// (flushed at the end of the read batch or the timer tick).
+    func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
+        guard let channel, let address = transport.remoteAddress, let srtp = transport.srtpOutbound else { return }
+        var buffer = channel.allocator.buffer(capacity: maxLength + SRTPSession.maxTrailer)
+        let ok: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxLength + SRTPSession.maxTrailer) { out in
+            guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
+            do {
+                return isRTCP
+                    ? try srtp.protectRTCP(buffer: out, length: plain)
+                    : try srtp.protectRTP(buffer: out, length: plain)
+            } catch {
+                return 0
+            }
+        } > 0
+        guard ok else {
+            metrics.drop(.srtpProtect)
+            return
+        }
+        transport.packetsSent &+= 1
+        transport.bytesSent &+= UInt64(buffer.readableBytes)
+        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    func flush() {
+        channel?.flush()
+    }
+}
+
+/// Monotonic nanoseconds since the engine started.
+struct NanosecondClock {
+    private let origin = ContinuousClock.now
+
+    var now: UInt64 {
+        let elapsed = ContinuousClock.now - origin
+        let (seconds, attoseconds) = elapsed.components
+        return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+
+    var nowDuration: Duration { ContinuousClock.now - origin }
+}
+
+struct ParticipantKey: Hashable {
+    let room: RoomName
+    let participant: ParticipantID
+}
+
+final class ParticipantTransports {
+    let publisher: WebRTCTransport
+    let subscriber: WebRTCTransport
+
+    init(publisher: WebRTCTransport, subscriber: WebRTCTransport) {
+        self.publisher = publisher
+        self.subscriber = subscriber
+    }
+}

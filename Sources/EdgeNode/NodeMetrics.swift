@@ -1,0 +1,78 @@
+import Telemetry
+
+/// Why a packet was dropped; the `reason` label of `edgemesh_sfu_drops_total`.
+enum DropReason: String, CaseIterable, Sendable {
+    case stunIntegrity = "stun_integrity"
+    case dtls
+    case srtpAuth = "srtp_auth"
+    case srtpReplay = "srtp_replay"
+    case srtpProtect = "srtp_protect"
+    case malformed
+    case unknownTransport = "unknown_transport"
+    case unknownSSRC = "unknown_ssrc"
+    case unknownPayloadType = "unknown_payload_type"
+    case unexpectedMedia = "unexpected_media"
+    case rtxIgnored = "rtx_ignored"
+    case paddingOnly = "padding_only"
+}
+
+/// The SFU node's metrics (see docs/metrics.md).
+final class NodeMetrics: Sendable {
+    let registry: MetricsRegistry
+    let datagramsReceived: Counter
+    let packetsReceived: Counter
+    let packetsForwarded: Counter
+    let bytesForwarded: Counter
+    let retransmissions: Counter
+    let keyframeRequests: Counter
+    let nacksReceived: Counter
+    let transportsConnected: Counter
+    let transportsFailed: Counter
+    let transports: Gauge
+    let participants: Gauge
+    let producers: Gauge
+    let consumers: Gauge
+    private let drops: [DropReason: Counter]
+
+    init(registry: MetricsRegistry, nodeID: String, region: String) {
+        self.registry = registry
+        let labels = [("node", nodeID), ("region", region)]
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.counter("edgemesh_sfu_\(name)", help: help, labels: labels)
+        }
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.gauge("edgemesh_sfu_\(name)", help: help, labels: labels)
+        }
+        datagramsReceived = counter("datagrams_received_total", "UDP datagrams received on the RTC port.")
+        packetsReceived = counter("packets_received_total", "RTP packets received from publishers and accepted.")
+        packetsForwarded = counter("packets_forwarded_total", "RTP packets sent to subscribers (one per copy).")
+        bytesForwarded = counter("bytes_forwarded_total", "Plaintext RTP bytes sent to subscribers.")
+        retransmissions = counter("retransmissions_total", "Packets resent from the cache to answer NACKs.")
+        keyframeRequests = counter("keyframe_requests_total", "PLIs sent to publishers (after merging).")
+        nacksReceived = counter("nacks_received_total", "Generic NACK items received from subscribers.")
+        transportsConnected = counter("transports_connected_total", "Transports that completed ICE and DTLS.")
+        transportsFailed = counter("transports_failed_total", "Transports closed by a failure (DTLS, consent).")
+        transports = gauge("transports", "Open transports.")
+        participants = gauge("participants", "Participants with transports on this node.")
+        producers = gauge("producers", "Published tracks on this node.")
+        consumers = gauge("consumers", "Subscriptions on this node.")
+        var drops: [DropReason: Counter] = [:]
+        for reason in DropReason.allCases {
+            drops[reason] = registry.counter(
+                "edgemesh_sfu_drops_total", help: "Packets dropped, by reason.",
+                labels: labels + [("reason", reason.rawValue)])
+        }
+        self.drops = drops
+    }
+
+    @inline(__always)
+    func drop(_ reason: DropReason) {
+        drops[reason]?.increment()
+    }
+
+    func dropCounts() -> [String: UInt64] {
+        var out: [String: UInt64] = [:]
+        for (reason, counter) in drops { out[reason.rawValue] = counter.current }
+        return out
+    }
+}

@@ -1,0 +1,76 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import NIOCore
+import NIOPosix
+import Telemetry
+
+/// One running SFU node: the UDP media socket, the gRPC control API and the
+/// metrics endpoint, until `run` is cancelled.
+public struct NodeService: Sendable {
+    public let configuration: NodeConfiguration
+    public let registry: MetricsRegistry
+    let logger: Logger
+
+    public init(configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// Runs the node until the task is cancelled. `onReady` receives the bound ports.
+    public func run(
+        group: MultiThreadedEventLoopGroup = .singleton,
+        onReady: @Sendable (BoundPorts) -> Void = { _ in }
+    ) async throws {
+        let eventLoop = group.next()
+        let metrics = NodeMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
+        let events = NodeEventBroadcaster()
+        let engine = try await eventLoop.submit { [configuration, logger] in
+            try MediaEngine(eventLoop: eventLoop, configuration: configuration, metrics: metrics, events: events, logger: logger)
+        }.get()
+        let channel = try await MediaServer.bind(
+            engine: engine, host: configuration.bindHost, port: configuration.rtcPort,
+            vectorReadCount: configuration.vectorReadCount)
+        let rtcPort = channel.localAddress?.port ?? configuration.rtcPort
+        try await eventLoop.submit {
+            engine.channel = channel
+            engine.rtcPort = rtcPort
+            engine.startTimers()
+        }.get()
+        let metricsServer = try await MetricsServer.start(
+            host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group)
+        let grpcServer = GRPCServer(
+            transport: .http2NIOPosix(
+                address: .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
+                transportSecurity: .plaintext, eventLoopGroup: group),
+            services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask { try await grpcServer.serve() }
+                if let address = try await grpcServer.listeningAddress?.ipv4 {
+                    onReady(BoundPorts(
+                        grpc: address.port, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))
+                }
+                logger.info("sfu node ready", metadata: [
+                    "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
+                    "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
+                    "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
+                    "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
+                ])
+            }
+        } onCancel: {
+            grpcServer.beginGracefulShutdown()
+            events.finishAll()
+            channel.close(promise: nil)
+            metricsServer.closeNow()
+        }
+    }
+}
+
+/// The ports a node actually bound (useful when 0 was requested).
+public struct BoundPorts: Sendable {
+    public let grpc: Int
+    public let rtc: Int
+    public let metrics: Int
+}
