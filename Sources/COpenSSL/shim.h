@@ -23,6 +23,7 @@ static inline void em_OPENSSL_free(void *p) { OPENSSL_free(p); }
 static inline uint64_t em_SSL_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
 static inline uint64_t em_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 static inline uint64_t em_SSL_OP_CIPHER_SERVER_PREFERENCE(void) { return SSL_OP_CIPHER_SERVER_PREFERENCE; }
+static inline uint64_t em_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
 static inline int em_DTLS1_2_VERSION(void) { return DTLS1_2_VERSION; }
 static inline int em_SSL_VERIFY_PEER(void) { return SSL_VERIFY_PEER; }
 static inline int em_SSL_VERIFY_FAIL_IF_NO_PEER_CERT(void) { return SSL_VERIFY_FAIL_IF_NO_PEER_CERT; }
