@@ -38,7 +38,7 @@ final class RedisConnection {
         guard let cPort = Int32(exactly: port), (1...65_535).contains(cPort) else {
             return failed("port out of range")
         }
-        let context = host.withCString { redisConnectWithTimeout($0, cPort, timeval(configuration.connectTimeout)) }
+        let context = host.withCString { redisConnectWithTimeout($0, cPort, socketTimeout(configuration.connectTimeout)) }
         guard let context else { return failed("cannot allocate a hiredis context") }
         if context.pointee.err != 0 {
             let reason = String(cString: edgemesh_redis_errstr(context))
@@ -46,7 +46,7 @@ final class RedisConnection {
             return failed(reason)
         }
         let connection = RedisConnection(context: context, configuration: configuration)
-        guard redisSetTimeout(context, timeval(configuration.commandTimeout)) == REDIS_OK else {
+        guard redisSetTimeout(context, socketTimeout(configuration.commandTimeout)) == REDIS_OK else {
             return failed("cannot set socket timeout: \(String(cString: edgemesh_redis_errstr(context)))")
         }
         _ = redisEnableKeepAlive(context)
@@ -130,17 +130,14 @@ final class RedisConnection {
     }
 }
 
-extension timeval {
-    /// A socket timeout of `duration`, at least 1 ms (a zero timeval means "never" to the kernel).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let micros = max(0, attoseconds / 1_000_000_000_000)
-        if seconds < 0 || (seconds == 0 && micros < 1_000) {
-            self.init(tv_sec: 0, tv_usec: 1_000)
-        } else {
-            self.init(tv_sec: Int(clamping: seconds), tv_usec: Int(micros))
-        }
+/// A socket timeout of `duration`, at least 1 ms (a zero timeval means "never" to the kernel).
+func socketTimeout(_ duration: Duration) -> timeval {
+    let (seconds, attoseconds) = duration.components
+    let micros = max(0, attoseconds / 1_000_000_000_000)
+    if seconds < 0 || (seconds == 0 && micros < 1_000) {
+        return timeval(tv_sec: 0, tv_usec: 1_000)
     }
+    return timeval(tv_sec: Int(clamping: seconds), tv_usec: Int(micros))
 }
 
 extension RedisValue {
