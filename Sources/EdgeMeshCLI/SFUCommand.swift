@@ -1,0 +1,49 @@
+import ArgumentParser
+import EdgeNode
+import Logging
+import NIOPosix
+
+/// `edgemesh sfu`: one SFU node of one region.
+struct SFUCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sfu",
+        abstract: "Run one SFU node (media plane): ICE-lite, DTLS-SRTP, RTP forwarding, gRPC control API.")
+
+    @Option(help: "Region this node serves (REGION).") var region: String?
+    @Option(name: .customLong("node-id"), help: "Node id, unique in the mesh (NODE_ID).") var nodeID: String?
+    @Option(help: "Address every socket binds to (BIND_HOST, default 127.0.0.1).") var bind: String?
+    @Option(name: .customLong("grpc-port"), help: "gRPC control port (GRPC_PORT, default 50051).") var grpcPort: Int?
+    @Option(name: .customLong("rtc-port"), help: "UDP port for all WebRTC media (RTC_PORT, default 40000).") var rtcPort: Int?
+    @Option(name: .customLong("announce-ip"), help: "Address put in ICE candidates (ANNOUNCE_IP, default: the bind address).")
+    var announceIP: String?
+    @Option(name: .customLong("metrics-port"), help: "Port of /metrics and /healthz (METRICS_PORT, default 9090).")
+    var metricsPort: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        var config = NodeConfiguration()
+        config.region = region ?? Environment.string("REGION") ?? config.region
+        config.nodeID = nodeID ?? Environment.string("NODE_ID") ?? config.nodeID
+        config.bindHost = bind ?? Environment.string("BIND_HOST") ?? config.bindHost
+        config.grpcPort = try grpcPort ?? Environment.int("GRPC_PORT", range: 0...65535) ?? config.grpcPort
+        config.rtcPort = try rtcPort ?? Environment.int("RTC_PORT", range: 0...65535) ?? config.rtcPort
+        config.metricsPort = try metricsPort ?? Environment.int("METRICS_PORT", range: 0...65535) ?? config.metricsPort
+        config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
+        let logger = try makeLogger(label: "edgemesh.sfu", level: logLevel ?? Environment.string("LOG_LEVEL"))
+        try await runUntilSignal {
+            try await NodeService(configuration: config, logger: logger).run()
+        }
+    }
+}
+
+func makeLogger(label: String, level: String?) throws -> Logger {
+    var logger = Logger(label: label)
+    if let level {
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw ValidationError("unknown log level \(level); use trace, debug, info, notice, warning, error or critical")
+        }
+        logger.logLevel = parsed
+    }
+    return logger
+}

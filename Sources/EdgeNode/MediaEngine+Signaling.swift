@@ -1,0 +1,188 @@
+import DTLS
+import SDP
+import SFU
+
+/// ICE and DTLS parameters of the remote side, read from its SDP.
+struct RemoteTransportParameters {
+    var ufrag: String
+    var password: String
+    var fingerprints: [DTLSFingerprint]
+    /// Our DTLS role, derived from the remote `a=setup` (RFC 5763 §5).
+    var localDTLSRole: DTLSRole
+}
+
+struct PublishResult: Sendable {
+    var answerSDP: String
+    var tracks: [PublishedTrack]
+}
+
+extension MediaEngine {
+    /// A client offer on the publisher transport: answer it, and create a
+    /// producer for every new audio/video section the client sends.
+    func publish(room: RoomName, participant: ParticipantID, offerSDP: String) throws(NodeControlError) -> PublishResult {
+        let transport = try transports(room: room, participant: participant).publisher
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: offerSDP)
+        } catch {
+            throw .sdpInvalid("\(error)")
+        }
+        let remote = try Negotiation.remoteParameters(of: offer, isOffer: true)
+        try applyRemoteTransportParameters(remote, to: transport)
+        let answer = Negotiation.publisherAnswer(
+            to: offer, ufrag: transport.localUfrag, password: transport.localPassword,
+            fingerprint: certificate.sdpFingerprint, candidates: candidates())
+        var published: [PublishedTrack] = []
+        guard let roomState = rooms[room] else { throw .unknownParticipant(room: room.rawValue, participant: participant.rawValue) }
+        for section in answer.media {
+            guard let received = Negotiation.receivedTrack(answerSection: section, offer: offer) else { continue }
+            transport.extensionIDs = received.extensions
+            if transport.producersByMid[received.mid] != nil { continue }
+            let producer = Producer(
+                id: TrackID(RandomText.identifier(prefix: "TR_")), participant: participant, kind: received.kind,
+                mid: received.mid, codec: received.codec, payloadType: received.payloadType,
+                clockRate: received.clockRate, formatParameters: received.formatParameters,
+                rids: received.rids, ssrcs: received.ssrcs)
+            producer.feedback = transport
+            transport.producersByMid[received.mid] = producer
+            for (index, ssrc) in received.ssrcs.enumerated() where index < producer.layers.count || received.rids.isEmpty {
+                if received.rids.isEmpty, index == 0 {
+                    transport.inboundStreams[ssrc] = .init(producer: producer, layer: 0, isRTX: false)
+                }
+            }
+            for rtx in received.rtxSSRCs {
+                transport.inboundStreams[rtx] = .init(producer: producer, layer: 0, isRTX: true)
+            }
+            roomState.add(producer)
+            let track = PublishedTrack(
+                id: producer.id, participant: participant, room: room, kind: producer.kind, mid: producer.mid,
+                rids: received.rids, codec: producer.codec)
+            published.append(track)
+            events.publish(.trackPublished(track))
+        }
+        updateGauges()
+        return PublishResult(answerSDP: answer.serialize(), tracks: published)
+    }
+
+    /// Adds consumers of `trackIDs` to a participant's subscriber transport.
+    /// Returns true when a new server offer is needed.
+    func subscribe(
+        room: RoomName, participant: ParticipantID, trackIDs: [TrackID], quality: Quality
+    ) throws(NodeControlError) -> Bool {
+        let transport = try transports(room: room, participant: participant).subscriber
+        guard let roomState = rooms[room] else { return false }
+        var added = false
+        let now = clock.now
+        for id in trackIDs {
+            guard let producer = roomState.producers[id] else { throw .unknownTrack(id.rawValue) }
+            guard producer.participant != participant else { continue }
+            if transport.consumersBySSRC.values.contains(where: { $0.producer === producer }) { continue }
+            var ssrc: UInt32 = 0
+            repeat { ssrc = UInt32.random(in: 0x1000...0xFFFF_FFF0) } while transport.consumersBySSRC[ssrc] != nil
+            let consumer = Consumer(
+                id: RandomText.identifier(prefix: "CO_"), subscriber: participant, producer: producer, sink: transport,
+                ssrc: ssrc, quality: quality, initialSequence: UInt16.random(in: 0...0x7FFF),
+                initialTimestamp: UInt32.random(in: 0...0x7FFF_FFFF))
+            consumer.isReady = transport.isConnected
+            transport.consumersBySSRC[ssrc] = consumer
+            transport.subscriberMids[consumer.id] = String(transport.nextSubscriberMid)
+            transport.nextSubscriberMid += 1
+            roomState.add(consumer, nowNanoseconds: now)
+            added = true
+        }
+        updateGauges()
+        return added
+    }
+
+    func unsubscribe(room: RoomName, participant: ParticipantID, trackIDs: [TrackID]) throws(NodeControlError) -> Bool {
+        let transport = try transports(room: room, participant: participant).subscriber
+        guard let roomState = rooms[room] else { return false }
+        var removed = false
+        for id in trackIDs {
+            for consumer in transport.consumersBySSRC.values where consumer.producer.id == id {
+                transport.consumersBySSRC[consumer.ssrc] = nil
+                roomState.removeConsumer(consumer.id)
+                removed = true
+            }
+        }
+        updateGauges()
+        return removed
+    }
+
+    func setQuality(room: RoomName, participant: ParticipantID, trackID: TrackID, quality: Quality) throws(NodeControlError) {
+        let transport = try transports(room: room, participant: participant).subscriber
+        guard let consumer = transport.consumersBySSRC.values.first(where: { $0.producer.id == trackID }) else {
+            throw .unknownTrack(trackID.rawValue)
+        }
+        consumer.setQuality(quality, nowNanoseconds: clock.now)
+    }
+
+    /// The server offer for the subscriber transport: one sendonly section
+    /// per consumer, in a stable mid order.
+    func createSubscriberOffer(room: RoomName, participant: ParticipantID) throws(NodeControlError) -> String {
+        let transport = try transports(room: room, participant: participant).subscriber
+        let consumers = transport.consumersBySSRC.values.sorted {
+            Int(transport.subscriberMids[$0.id] ?? "") ?? 0 < Int(transport.subscriberMids[$1.id] ?? "") ?? 0
+        }
+        let tracks = consumers.map { consumer in
+            OfferedTrack(
+                mid: transport.subscriberMids[consumer.id] ?? "0", kind: consumer.producer.kind,
+                codec: consumer.producer.codec, payloadType: consumer.payloadType,
+                clockRate: consumer.producer.clockRate, formatParameters: consumer.producer.formatParameters,
+                ssrc: consumer.ssrc, streamID: consumer.producer.participant.rawValue,
+                trackID: consumer.producer.id.rawValue)
+        }
+        transport.awaitingAnswer = true
+        return Negotiation.subscriberOffer(
+            tracks: tracks, ufrag: transport.localUfrag, password: transport.localPassword,
+            fingerprint: certificate.sdpFingerprint, candidates: candidates()).serialize()
+    }
+
+    func setSubscriberAnswer(room: RoomName, participant: ParticipantID, answerSDP: String) throws(NodeControlError) {
+        let transport = try transports(room: room, participant: participant).subscriber
+        guard transport.awaitingAnswer else { throw .noAnswerExpected }
+        let answer: SessionDescription
+        do {
+            answer = try SessionDescription(parsing: answerSDP)
+        } catch {
+            throw .sdpInvalid("\(error)")
+        }
+        let remote = try Negotiation.remoteParameters(of: answer, isOffer: false)
+        try applyRemoteTransportParameters(remote, to: transport)
+        transport.awaitingAnswer = false
+    }
+
+    /// This node's ICE candidates (one UDP host candidate).
+    func candidates() -> [ICECandidate] {
+        [ICECandidate.host(
+            foundation: "1", component: 1, transport: .udp, address: configuration.candidateAddress,
+            port: UInt16(clamping: rtcPort))]
+    }
+}
+
+/// A track in a server offer.
+struct OfferedTrack {
+    var mid: String
+    var kind: SFU.MediaKind
+    var codec: String
+    var payloadType: UInt8
+    var clockRate: UInt32
+    var formatParameters: String?
+    var ssrc: UInt32
+    var streamID: String
+    var trackID: String
+}
+
+/// What the node receives in one answered section of a publisher offer.
+struct ReceivedTrack {
+    var mid: String
+    var kind: SFU.MediaKind
+    var codec: String
+    var payloadType: UInt8
+    var clockRate: UInt32
+    var formatParameters: String?
+    var rids: [String]
+    var ssrcs: [UInt32]
+    var rtxSSRCs: [UInt32]
+    var extensions: NegotiatedExtensions
+}

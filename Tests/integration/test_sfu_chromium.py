@@ -1,0 +1,56 @@
+"""Headless Chromium publishes camera (simulcast) and microphone through a
+real SFU node; another Chromium page subscribes and decodes video, and a
+quality change switches the received simulcast layer."""
+
+import pytest
+
+from browser import StaticServer, call, chromium
+from conftest import wait_until
+
+ROOM = "chromium-room"
+
+
+@pytest.fixture
+def pages():
+    server = StaticServer()
+    drivers = [chromium(), chromium()]
+    for d in drivers:
+        d.get(server.url("peer.html"))
+    yield drivers
+    for d in drivers:
+        d.quit()
+    server.close()
+
+
+def test_chromium_simulcast_publish_and_subscribe(sfu, sfu_stub, pages):
+    pb, stub = sfu_stub
+    publisher, subscriber = pages
+    stub.CreateParticipant(pb.CreateParticipantRequest(room=ROOM, participant_id="pub"))
+    offer = call(publisher, "window.peer.publish(true)")
+    reply = stub.Publish(pb.PublishRequest(room=ROOM, participant_id="pub", offer_sdp=offer))
+    call(publisher, "window.peer.acceptAnswer(arguments[0])", reply.answer_sdp)
+    video = [t for t in reply.tracks if t.kind == pb.TRACK_KIND_VIDEO]
+    assert len(video) == 1 and list(video[0].simulcast_rids) == ["q", "h", "f"], reply.tracks
+
+    stub.CreateParticipant(pb.CreateParticipantRequest(room=ROOM, participant_id="sub"))
+    stub.Subscribe(pb.SubscribeRequest(room=ROOM, participant_id="sub",
+                                       track_ids=[t.id for t in reply.tracks], quality=pb.QUALITY_HIGH))
+    server_offer = stub.CreateSubscriberOffer(pb.CreateSubscriberOfferRequest(room=ROOM, participant_id="sub"))
+    answer = call(subscriber, "window.peer.subscribe(arguments[0])", server_offer.offer_sdp)
+    stub.SetSubscriberAnswer(pb.SetSubscriberAnswerRequest(room=ROOM, participant_id="sub", answer_sdp=answer))
+
+    def decoded_after(previous):
+        stats = call(subscriber, "window.peer.stats()")
+        v = stats["video"]
+        return v if v and v["framesDecoded"] > previous else None
+
+    first = wait_until(lambda: decoded_after(0), 30, "video frames decoded by the subscriber")
+    later = wait_until(lambda: decoded_after(first["framesDecoded"] + 30), 30, "framesDecoded rising")
+    high_width = later["frameWidth"]
+    assert high_width > 0
+
+    stub.SetQuality(pb.SetQualityRequest(room=ROOM, participant_id="sub", track_id=video[0].id,
+                                         quality=pb.QUALITY_LOW))
+    low = wait_until(lambda: (lambda v: v if v and 0 < v["frameWidth"] < high_width else None)(
+        call(subscriber, "window.peer.stats()")["video"]), 30, "a narrower frame after asking for low quality")
+    assert low["frameWidth"] < high_width
