@@ -13,13 +13,17 @@ public final class DTLSContext: @unchecked Sendable {
         /// preference (RFC 5764 §4.1.1). The server picks its first profile
         /// the client also offers.
         public var srtpProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.defaultPreference
-        /// OpenSSL cipher list for DTLS 1.2: ECDHE with AEAD ciphers; both
-        /// ECDSA and RSA peer certificates are allowed.
+        /// OpenSSL cipher list for DTLS 1.2: ECDHE with AEAD ciphers only;
+        /// ECDSA and RSA server certificates are both allowed. RFC 8827 §6.5
+        /// makes TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 mandatory, so every
+        /// WebRTC peer has one of these. CBC suites are left out on purpose:
+        /// with encrypt-then-MAC, OpenSSL 3.0 DTLS treats one forged record
+        /// as fatal. Only AES-GCM and ChaCha20-Poly1305 suites are supported
+        /// by the endpoint's short-record filter.
         public var cipherList: String =
             "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
             + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-            + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-            + "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA"
+            + "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
         public init() {}
     }

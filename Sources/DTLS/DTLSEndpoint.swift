@@ -150,7 +150,7 @@ public final class DTLSEndpoint {
         case .failed, .closed: throw .endpointFinished
         case .new, .handshaking, .connected: break
         }
-        try DTLSRecordLayer.validate(datagram)
+        try DTLSRecordLayer.validate(datagram, minimumEncryptedLength: minimumEncryptedLength)
         guard let base = datagram.baseAddress, let count = Int32(exactly: datagram.count),
               BIO_write(readBIO, base, count) == count
         else {
@@ -175,6 +175,15 @@ public final class DTLSEndpoint {
             Result { () throws(DTLSError) -> [[UInt8]] in try receive(raw) }
         }
         return try result.get()
+    }
+
+    /// The smallest genuine encrypted record for the negotiated cipher:
+    /// AES-GCM has an 8-byte explicit nonce and a 16-byte tag (RFC 5288 §3),
+    /// ChaCha20-Poly1305 only the 16-byte tag (RFC 7905 §2). Before a cipher
+    /// is chosen, the smaller bound.
+    private var minimumEncryptedLength: Int {
+        guard let cipher = SSL_get_current_cipher(ssl) else { return 16 }
+        return SSL_CIPHER_get_cipher_nid(cipher) == NID_chacha20_poly1305 ? 16 : 24
     }
 
     /// Everything OpenSSL has written and not yet handed out, split at

@@ -134,7 +134,7 @@ public struct DTLSFingerprint: Sendable, Hashable, CustomStringConvertible {
 
 extension StringProtocol {
     fileprivate func trimmingSDPWhitespace() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
         let sub = self[...]
         guard let first = sub.firstIndex(where: { !isSpace($0) }),
               let last = sub.lastIndex(where: { !isSpace($0) })

@@ -30,13 +30,18 @@ struct DTLSRecordHeader: Sendable, Equatable {
 
     private static let typeOffset = 0
     private static let versionMajorOffset = 1
+    private static let epochOffset = 3
     private static let lengthOffset = 11
     /// DTLS versions are 1's complement of the TLS ones: major byte 0xFE.
     private static let dtlsVersionMajor: UInt8 = 0xFE
-    /// change_cipher_spec(20) ... tls12_cid(25), per the TLS ContentType registry.
-    private static let contentTypes: ClosedRange<UInt8> = 20...25
+    /// change_cipher_spec(20), alert(21), handshake(22), application_data(23).
+    /// heartbeat(24) and tls12_cid(25) are registered but no WebRTC peer sends
+    /// them and OpenSSL 3.0 mishandles them (a tls12_cid record kills an
+    /// established connection), so they are rejected here.
+    private static let contentTypes: ClosedRange<UInt8> = 20...23
 
     let contentType: UInt8
+    let epoch: UInt16
     let fragmentLength: Int
 
     /// Parses the header at `offset` and checks that the fragment fits.
@@ -65,6 +70,7 @@ struct DTLSRecordHeader: Sendable, Equatable {
                 offset: offset, datagramLength: bytes.count)
         }
         contentType = type
+        epoch = UInt16(bytes[offset + Self.epochOffset]) << 8 | UInt16(bytes[offset + Self.epochOffset + 1])
         fragmentLength = length
     }
 
@@ -76,8 +82,15 @@ struct DTLSRecordHeader: Sendable, Equatable {
 enum DTLSRecordLayer {
     /// Checks that `datagram` is one or more complete DTLS records and returns
     /// their count. Called on every received datagram before OpenSSL sees it.
+    ///
+    /// Records of epoch 1 and later are encrypted; one shorter than the AEAD
+    /// overhead (`minimumEncryptedLength`: explicit nonce plus tag) cannot be
+    /// genuine. OpenSSL 3.0 treats such a record as a fatal error and tears the
+    /// connection down instead of discarding it (RFC 6347 §4.1.2.7 says
+    /// discard), so anyone able to spoof one datagram could kill a session.
+    /// Rejecting them here closes that hole.
     @discardableResult
-    static func validate(_ datagram: UnsafeRawBufferPointer) throws(DTLSError) -> Int {
+    static func validate(_ datagram: UnsafeRawBufferPointer, minimumEncryptedLength: Int = 0) throws(DTLSError) -> Int {
         guard !datagram.isEmpty else {
             throw .malformedRecord(reason: "empty datagram", offset: 0, datagramLength: 0)
         }
@@ -85,6 +98,11 @@ enum DTLSRecordLayer {
         var count = 0
         while offset < datagram.count {
             let header = try DTLSRecordHeader(datagram, at: offset)
+            if header.epoch != 0, header.fragmentLength < minimumEncryptedLength {
+                throw .malformedRecord(
+                    reason: "encrypted fragment of \(header.fragmentLength) bytes, below the AEAD overhead \(minimumEncryptedLength)",
+                    offset: offset, datagramLength: datagram.count)
+            }
             offset += header.recordLength
             count += 1
         }
