@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "TrunkTests", dependencies: ["Trunk"], swiftSettings: strict),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"], swiftSettings: strict),
         .testTarget(name: "GeoRoutingTests", dependencies: ["GeoRouting"], swiftSettings: strict),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

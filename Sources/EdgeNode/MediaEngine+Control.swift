@@ -140,7 +140,7 @@ extension MediaEngine {
     /// answer to a transport (first negotiation only; later ones keep them).
     func applyRemoteTransportParameters(_ remote: RemoteTransportParameters, to transport: WebRTCTransport) throws(NodeControlError) {
         guard transport.ice == nil else { return }
-        var iceConfiguration = ICELiteConfiguration()
+        var iceConfiguration = ICELiteResponder<SocketAddress>.Configuration()
         iceConfiguration.consentTimeout = .seconds(configuration.consentTimeoutSeconds)
         transport.ice = ICELiteResponder<SocketAddress>(
             localUfrag: transport.localUfrag, localPassword: transport.localPassword,

@@ -29,13 +29,22 @@ extension MediaEngine {
         }
         let remote = try Negotiation.remoteParameters(of: offer, isOffer: true)
         try applyRemoteTransportParameters(remote, to: transport)
-        let answer = Negotiation.publisherAnswer(
-            to: offer, ufrag: transport.localUfrag, password: transport.localPassword,
-            fingerprint: certificate.sdpFingerprint, candidates: candidates())
+        let answer: PublisherAnswer
+        do {
+            transport.answerVersion += 1
+            answer = try PublisherAnswerer().answer(
+                to: offer,
+                transport: Negotiation.transportParameters(
+                    ufrag: transport.localUfrag, password: transport.localPassword, certificate: certificate,
+                    candidates: candidates()),
+                origin: Origin(sessionID: transport.sessionID, sessionVersion: transport.answerVersion))
+        } catch {
+            throw .sdpInvalid("\(error)")
+        }
         var published: [PublishedTrack] = []
         guard let roomState = rooms[room] else { throw .unknownParticipant(room: room.rawValue, participant: participant.rawValue) }
-        for section in answer.media {
-            guard let received = Negotiation.receivedTrack(answerSection: section, offer: offer) else { continue }
+        for media in answer.media {
+            guard let received = Negotiation.receivedTrack(media) else { continue }
             transport.extensionIDs = received.extensions
             if transport.producersByMid[received.mid] != nil { continue }
             let producer = Producer(
@@ -45,10 +54,8 @@ extension MediaEngine {
                 rids: received.rids, ssrcs: received.ssrcs)
             producer.feedback = transport
             transport.producersByMid[received.mid] = producer
-            for (index, ssrc) in received.ssrcs.enumerated() where index < producer.layers.count || received.rids.isEmpty {
-                if received.rids.isEmpty, index == 0 {
-                    transport.inboundStreams[ssrc] = .init(producer: producer, layer: 0, isRTX: false)
-                }
+            if received.rids.isEmpty, let ssrc = received.ssrcs.first {
+                transport.inboundStreams[ssrc] = .init(producer: producer, layer: 0, isRTX: false)
             }
             for rtx in received.rtxSSRCs {
                 transport.inboundStreams[rtx] = .init(producer: producer, layer: 0, isRTX: true)
@@ -61,7 +68,7 @@ extension MediaEngine {
             events.publish(.trackPublished(track))
         }
         updateGauges()
-        return PublishResult(answerSDP: answer.serialize(), tracks: published)
+        return PublishResult(answerSDP: answer.description.serialize(), tracks: published)
     }
 
     /// Adds consumers of `trackIDs` to a participant's subscriber transport.
@@ -85,8 +92,6 @@ extension MediaEngine {
                 initialTimestamp: UInt32.random(in: 0...0x7FFF_FFFF))
             consumer.isReady = transport.isConnected
             transport.consumersBySSRC[ssrc] = consumer
-            transport.subscriberMids[consumer.id] = String(transport.nextSubscriberMid)
-            transport.nextSubscriberMid += 1
             roomState.add(consumer, nowNanoseconds: now)
             added = true
         }
@@ -121,21 +126,26 @@ extension MediaEngine {
     /// per consumer, in a stable mid order.
     func createSubscriberOffer(room: RoomName, participant: ParticipantID) throws(NodeControlError) -> String {
         let transport = try transports(room: room, participant: participant).subscriber
-        let consumers = transport.consumersBySSRC.values.sorted {
-            Int(transport.subscriberMids[$0.id] ?? "") ?? 0 < Int(transport.subscriberMids[$1.id] ?? "") ?? 0
+        let tracks = transport.consumersBySSRC.values.sorted { $0.id < $1.id }.map { consumer in
+            OutgoingTrack(
+                trackID: consumer.producer.id.rawValue, streamID: consumer.producer.participant.rawValue,
+                kind: consumer.producer.kind == .audio ? .audio : .video,
+                codec: Negotiation.outgoingCodec(of: consumer.producer), ssrc: consumer.ssrc,
+                cname: "edgemesh-" + consumer.producer.participant.rawValue)
         }
-        let tracks = consumers.map { consumer in
-            OfferedTrack(
-                mid: transport.subscriberMids[consumer.id] ?? "0", kind: consumer.producer.kind,
-                codec: consumer.producer.codec, payloadType: consumer.payloadType,
-                clockRate: consumer.producer.clockRate, formatParameters: consumer.producer.formatParameters,
-                ssrc: consumer.ssrc, streamID: consumer.producer.participant.rawValue,
-                trackID: consumer.producer.id.rawValue)
+        var offerer = transport.offerer ?? SubscriberOfferer(
+            sessionID: transport.sessionID,
+            transport: Negotiation.transportParameters(
+                ufrag: transport.localUfrag, password: transport.localPassword, certificate: certificate,
+                candidates: candidates()))
+        do {
+            let offer = try offerer.offer(for: tracks)
+            transport.offerer = offerer
+            transport.awaitingAnswer = true
+            return offer.description.serialize()
+        } catch {
+            throw .sdpInvalid("server offer: \(error)")
         }
-        transport.awaitingAnswer = true
-        return Negotiation.subscriberOffer(
-            tracks: tracks, ufrag: transport.localUfrag, password: transport.localPassword,
-            fingerprint: certificate.sdpFingerprint, candidates: candidates()).serialize()
     }
 
     func setSubscriberAnswer(room: RoomName, participant: ParticipantID, answerSDP: String) throws(NodeControlError) {
@@ -154,23 +164,8 @@ extension MediaEngine {
 
     /// This node's ICE candidates (one UDP host candidate).
     func candidates() -> [ICECandidate] {
-        [ICECandidate.host(
-            foundation: "1", component: 1, transport: .udp, address: configuration.candidateAddress,
-            port: UInt16(clamping: rtcPort))]
+        [ICECandidate.host(address: configuration.candidateAddress, port: UInt16(clamping: rtcPort))]
     }
-}
-
-/// A track in a server offer.
-struct OfferedTrack {
-    var mid: String
-    var kind: SFU.MediaKind
-    var codec: String
-    var payloadType: UInt8
-    var clockRate: UInt32
-    var formatParameters: String?
-    var ssrc: UInt32
-    var streamID: String
-    var trackID: String
 }
 
 /// What the node receives in one answered section of a publisher offer.
@@ -180,6 +175,7 @@ struct ReceivedTrack {
     var codec: String
     var payloadType: UInt8
     var clockRate: UInt32
+    var channels: UInt16?
     var formatParameters: String?
     var rids: [String]
     var ssrcs: [UInt32]

@@ -67,7 +67,9 @@ final class MediaEngine: @unchecked Sendable {
         if let known = transportsByAddress[address] {
             transport = known
         } else {
-            guard let ufrag = ICEUsername.localUfrag(inRequest: bytes), let found = transportsByUfrag[ufrag] else {
+            guard let username = ICEUsername(peekingRequest: bytes),
+                  let found = transportsByUfrag[username.localUfrag]
+            else {
                 metrics.drop(.unknownTransport)
                 return
             }
@@ -77,16 +79,20 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.unknownTransport)
             return
         }
-        let actions = ice.handle(request: bytes, from: address, now: clock.nowDuration)
+        guard let stunAddress = address.stunAddress else {
+            metrics.drop(.malformed)
+            return
+        }
+        let actions = ice.handle(bytes, from: address, sourceAddress: stunAddress, now: clock.nowDuration)
         transport.ice = ice
         for action in actions {
             switch action {
-            case .send(let response, let destination):
+            case .send(let response, to: let destination):
                 send(response, to: destination)
             case .nominated(let nominated):
                 nominate(transport, address: nominated)
             case .drop(let reason):
-                metrics.drop(reason == .integrity ? .stunIntegrity : .malformed)
+                metrics.drop(reason == .stunIntegrity ? .stunIntegrity : .malformed)
             case .consentExpired:
                 closeTransport(transport, reason: "ice consent expired")
             }
@@ -137,11 +143,12 @@ final class MediaEngine: @unchecked Sendable {
             let material = try dtls.exportSRTPKeyingMaterial()
             let local = material.localKeys(for: dtls.role)
             let remote = material.remoteKeys(for: dtls.role)
-            let profile = try SRTPProtectionProfile(dtls: material.profile)
-            transport.srtpOutbound = try SRTPSession(
-                profile: profile, masterKey: local.key, masterSalt: local.salt, direction: .outbound)
-            transport.srtpInbound = try SRTPSession(
-                profile: profile, masterKey: remote.key, masterSalt: remote.salt, direction: .inbound)
+            let pair = try SRTPSessionPair(
+                profileID: material.profile.rawValue,
+                localMasterKey: local.key, localMasterSalt: local.salt,
+                remoteMasterKey: remote.key, remoteMasterSalt: remote.salt)
+            transport.srtpOutbound = pair.outbound
+            transport.srtpInbound = pair.inbound
         } catch {
             failTransport(transport, reason: "srtp setup: \(error)")
             return
@@ -185,7 +192,6 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.malformed)
             return
         }
-        transport.ice?.refreshConsent(now: clock.nowDuration)
         let packet = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
         if isRTCP {
             receiveRTCP(packet, on: transport)
@@ -259,5 +265,14 @@ final class ParticipantTransports {
     init(publisher: WebRTCTransport, subscriber: WebRTCTransport) {
         self.publisher = publisher
         self.subscriber = subscriber
+    }
+}
+
+extension SocketAddress {
+    /// The address as STUN writes it in XOR-MAPPED-ADDRESS.
+    var stunAddress: STUNAddress? {
+        guard let ip = ipAddress, let port else { return nil }
+        guard let parsed = STUNAddress.IP(ip) else { return nil }
+        return STUNAddress(ip: parsed, port: UInt16(clamping: port))
     }
 }

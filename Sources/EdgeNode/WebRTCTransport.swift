@@ -1,4 +1,5 @@
 import DTLS
+import SDP
 import NIOCore
 import RTP
 import SFU
@@ -54,9 +55,11 @@ final class WebRTCTransport {
     var producersByMid: [String: Producer] = [:]
     /// Subscriber side: consumers by their SSRC.
     var consumersBySSRC: [UInt32: Consumer] = [:]
-    /// Subscriber side: mids assigned to consumers (stable across renegotiation).
-    var subscriberMids: [String: String] = [:]  // consumer id -> mid
-    var nextSubscriberMid = 0
+    /// Subscriber side: builds server offers with stable mids across renegotiations.
+    var offerer: SubscriberOfferer?
+    /// SDP session id and answer version (o= line) of this transport.
+    let sessionID = UInt64.random(in: 1...(1 << 62))
+    var answerVersion: UInt64 = 0
     /// Subscriber side: the last offer is waiting for its answer.
     var awaitingAnswer = false
 
