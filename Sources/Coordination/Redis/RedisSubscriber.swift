@@ -89,12 +89,13 @@ public final class RedisSubscriber: Sendable {
         try await request(.init(kind: .pattern, names: patterns, isSubscribe: true))
     }
 
-    /// Unsubscribes from `channels`; no message of theirs is delivered after this returns.
+    /// Unsubscribes from `channels`; no message of theirs enters `messages` after
+    /// this returns (messages already buffered there stay).
     public func unsubscribe(_ channels: [String]) async throws(RedisError) {
         try await request(.init(kind: .channel, names: channels, isSubscribe: false))
     }
 
-    /// Unsubscribes from `patterns`; no message matched by them is delivered after this returns.
+    /// Unsubscribes from `patterns`; no message matched by them enters `messages` after this returns.
     public func punsubscribe(_ patterns: [String]) async throws(RedisError) {
         try await request(.init(kind: .pattern, names: patterns, isSubscribe: false))
     }
