@@ -126,6 +126,39 @@ struct RedisClientTests {
         }
     }
 
+    @Test("AUTH and SELECT run on connect; a wrong password is .connectFailed, none is NOAUTH")
+    func authAndDatabase() async throws {
+        try await withRedisServer(password: "s3cret") { server in
+            var settings = server.configuration()
+            settings.password = "s3cret"
+            settings.database = 2
+            let inDatabase2 = RedisClient(configuration: settings)
+            try await inDatabase2.set("where", "db2")
+            settings.database = 0
+            let inDatabase0 = RedisClient(configuration: settings)
+            #expect(try await inDatabase0.get("where") == nil)
+            #expect(try await inDatabase0.command(["SELECT", "2"]) == .status("OK"))
+            #expect(try await inDatabase0.get("where") == Array("db2".utf8))
+
+            settings.password = "hunter2-not-it"
+            let wrong = RedisClient(configuration: settings)
+            await #expect {
+                try await wrong.ping()
+            } throws: { error in
+                guard case RedisError.connectFailed(_, _, let reason) = error else { return false }
+                return reason.contains("AUTH refused") && !reason.contains("hunter2")
+            }
+            let anonymous = RedisClient(configuration: server.configuration())
+            await #expect {
+                try await anonymous.ping()
+            } throws: { error in
+                guard case RedisError.server(let message) = error else { return false }
+                return message.hasPrefix("NOAUTH")
+            }
+            for client in [inDatabase2, inDatabase0, wrong, anonymous] { await client.close() }
+        }
+    }
+
     @Test("a closed client fails commands with .closed")
     func closedClient() async throws {
         try await withRedisServer { server in

@@ -82,4 +82,28 @@ struct RedisResilienceTests {
             await client.close()
         }
     }
+
+    @Test("commands stuck on a stopped server do not occupy the cooperative thread pool")
+    func cooperativePoolStaysFree() async throws {
+        try await withRedisServer { server in
+            let client = RedisClient(configuration: server.configuration(commandTimeout: .seconds(2)))
+            try await client.ping()
+            server.suspend()
+            defer { server.resume() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<16 { group.addTask { _ = try? await client.ping() } }  // each waits up to 2 s
+                // If the client blocked pool threads (2 here), this would wait for the timeouts.
+                let started = ContinuousClock.now
+                let sum = await withTaskGroup(of: Int.self) { work in
+                    for index in 0..<16 { work.addTask { (0..<1_000).reduce(index, &+) } }
+                    return await work.reduce(0, +)
+                }
+                #expect(sum == 16 * 499_500 + 120)
+                #expect(ContinuousClock.now - started < .milliseconds(1_000))
+                server.resume()
+                try await group.waitForAll()
+            }
+            await client.close()
+        }
+    }
 }

@@ -13,6 +13,11 @@ public final class RedisSubscriber: Sendable {
     /// `bufferLimit` messages behind, the oldest are dropped and counted.
     public let messages: AsyncStream<RedisMessage>
     private let core: RedisSubscriberCore
+    private let dropped: Dropped
+
+    private final class Dropped: Sendable {
+        let count = Atomic<Int>(0)
+    }
 
     /// Starts the subscriber's thread and connects in the background.
     ///
@@ -28,9 +33,39 @@ public final class RedisSubscriber: Sendable {
     ) {
         let (stream, continuation) = AsyncStream.makeStream(
             of: RedisMessage.self, bufferingPolicy: .bufferingNewest(max(1, bufferLimit)))
+        let dropped = Dropped()
         self.messages = stream
+        self.dropped = dropped
         self.core = RedisSubscriberCore(
-            configuration: configuration, healthCheckInterval: healthCheckInterval, continuation: continuation)
+            configuration: configuration, healthCheckInterval: healthCheckInterval,
+            sink: { message in
+                if case .dropped = continuation.yield(message) { dropped.count.add(1, ordering: .relaxed) }
+            },
+            onFinish: { continuation.finish() })
+    }
+
+    /// A subscriber that hands each message to `sink` on its own thread instead
+    /// of `messages` (which is finished at once). `sink` must not block.
+    init(configuration: RedisConfiguration, healthCheckInterval: Duration = .seconds(5),
+         sink: @escaping @Sendable (RedisMessage) -> Void) {
+        let (stream, continuation) = AsyncStream.makeStream(of: RedisMessage.self)
+        continuation.finish()
+        self.messages = stream
+        self.dropped = Dropped()
+        self.core = RedisSubscriberCore(
+            configuration: configuration, healthCheckInterval: healthCheckInterval,
+            sink: sink, onFinish: {})
+    }
+
+    /// Queues a (un)subscription without waiting; `complete` runs once the
+    /// server confirmed it (or it failed). For callers that hold a lock.
+    func enqueue(channels: [String], subscribe: Bool,
+                 complete: @escaping @Sendable (Result<Void, RedisError>) -> Void) {
+        guard !channels.isEmpty else {
+            complete(.success(()))
+            return
+        }
+        core.enqueue(.init(kind: .channel, names: channels, isSubscribe: subscribe), complete: complete)
     }
 
     deinit {
@@ -38,7 +73,7 @@ public final class RedisSubscriber: Sendable {
     }
 
     /// Messages dropped because the consumer of `messages` fell behind.
-    public var droppedMessages: Int { core.droppedMessages.load(ordering: .relaxed) }
+    public var droppedMessages: Int { dropped.count.load(ordering: .relaxed) }
 
     /// Subscribes to `channels` and returns once the server confirmed all of them.
     ///
@@ -54,12 +89,13 @@ public final class RedisSubscriber: Sendable {
         try await request(.init(kind: .pattern, names: patterns, isSubscribe: true))
     }
 
-    /// Unsubscribes from `channels`; no message of theirs is delivered after this returns.
+    /// Unsubscribes from `channels`; no message of theirs enters `messages` after
+    /// this returns (messages already buffered there stay).
     public func unsubscribe(_ channels: [String]) async throws(RedisError) {
         try await request(.init(kind: .channel, names: channels, isSubscribe: false))
     }
 
-    /// Unsubscribes from `patterns`; no message matched by them is delivered after this returns.
+    /// Unsubscribes from `patterns`; no message matched by them enters `messages` after this returns.
     public func punsubscribe(_ patterns: [String]) async throws(RedisError) {
         try await request(.init(kind: .pattern, names: patterns, isSubscribe: false))
     }

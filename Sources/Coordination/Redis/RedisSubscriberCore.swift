@@ -1,6 +1,5 @@
 import Foundation
 import CHiredis
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,10 +32,13 @@ final class RedisSubscriberCore: @unchecked Sendable {
         let complete: Completion
     }
 
-    let droppedMessages = Atomic<Int>(0)
+    /// Receives every message for a subscribed channel or pattern, on the subscriber's thread.
+    typealias Sink = @Sendable (RedisMessage) -> Void
+
     private let configuration: RedisConfiguration
     private let healthCheckInterval: Duration
-    private let continuation: AsyncStream<RedisMessage>.Continuation
+    private let sink: Sink
+    private let onFinish: @Sendable () -> Void
     private let clock = ContinuousClock()
     /// Read and write ends of the wake-up pipe, `nil` if pipe(2) failed (then the thread polls every 20 ms).
     private let wakePipe: (read: Int32, write: Int32)?
@@ -55,11 +57,14 @@ final class RedisSubscriberCore: @unchecked Sendable {
     private var lastRead: ContinuousClock.Instant
     private var pingSent: ContinuousClock.Instant?
 
+    /// Starts the thread. `sink` runs on it for every message (keep it short and
+    /// non-blocking); `onFinish` runs once when the thread stops.
     init(configuration: RedisConfiguration, healthCheckInterval: Duration,
-         continuation: AsyncStream<RedisMessage>.Continuation) {
+         sink: @escaping Sink, onFinish: @escaping @Sendable () -> Void) {
         self.configuration = configuration
         self.healthCheckInterval = max(healthCheckInterval, .milliseconds(10))
-        self.continuation = continuation
+        self.sink = sink
+        self.onFinish = onFinish
         let now = ContinuousClock.now
         self.backoff = ReconnectBackoff(
             minimum: configuration.reconnectBackoffMin, maximum: configuration.reconnectBackoffMax, now: now)
@@ -144,7 +149,7 @@ final class RedisSubscriberCore: @unchecked Sendable {
         connection = nil
         for waiter in waiters { waiter.complete(.failure(.closed)) }
         waiters = []
-        continuation.finish()
+        onFinish()
         lock.lock()
         hasExited = true
         let exitWaiters = self.exitWaiters
@@ -291,11 +296,11 @@ final class RedisSubscriberCore: @unchecked Sendable {
         switch kind {
         case "message" where items.count == 3:
             guard let channel = items[1].text, let payload = items[2].bytes, channels.contains(channel) else { return }
-            deliver(RedisMessage(channel: channel, payload: payload))
+            sink(RedisMessage(channel: channel, payload: payload))
         case "pmessage" where items.count == 4:
             guard let pattern = items[1].text, let channel = items[2].text, let payload = items[3].bytes,
                   patterns.contains(pattern) else { return }
-            deliver(RedisMessage(channel: channel, payload: payload, pattern: pattern))
+            sink(RedisMessage(channel: channel, payload: payload, pattern: pattern))
         case "subscribe" where items.count >= 2:
             guard let channel = items[1].text else { return }
             for index in waiters.indices { waiters[index].channels.remove(channel) }
@@ -306,12 +311,6 @@ final class RedisSubscriberCore: @unchecked Sendable {
             completeSatisfiedWaiters()
         default:
             return  // unsubscribe/punsubscribe confirmations, pong
-        }
-    }
-
-    private func deliver(_ message: RedisMessage) {
-        if case .dropped = continuation.yield(message) {
-            droppedMessages.add(1, ordering: .relaxed)
         }
     }
 

@@ -15,16 +15,19 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     let port: Int
+    /// `requirepass` of the server, also used for the readiness PING.
+    let password: String?
     private let lock = NSLock()
     private var process: Process?
 
-    private init(port: Int) {
+    private init(port: Int, password: String?) {
         self.port = port
+        self.password = password
     }
 
     /// Starts a server on a fresh free port and waits until it answers PING.
-    static func start() async throws -> RedisServerProcess {
-        let server = RedisServerProcess(port: try freeLoopbackPort())
+    static func start(password: String? = nil) async throws -> RedisServerProcess {
+        let server = RedisServerProcess(port: try freeLoopbackPort(), password: password)
         try await server.launch()
         return server
     }
@@ -43,6 +46,7 @@ final class RedisServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"]
+            + (password.map { ["--requirepass", $0] } ?? [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -55,7 +59,9 @@ final class RedisServerProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + limit
         var lastError: RedisError?
         while ContinuousClock.now < deadline {
-            let client = RedisClient(configuration: configuration(commandTimeout: .milliseconds(500)))
+            var settings = configuration(commandTimeout: .milliseconds(500))
+            settings.password = password
+            let client = RedisClient(configuration: settings)
             do {
                 try await client.ping()
                 await client.close()
@@ -117,8 +123,10 @@ final class RedisServerProcess: @unchecked Sendable {
 }
 
 /// Runs `body` with a freshly started server and kills the server afterwards, even on error.
-func withRedisServer<T>(_ body: (RedisServerProcess) async throws -> T) async throws -> T {
-    let server = try await RedisServerProcess.start()
+func withRedisServer<T>(
+    password: String? = nil, _ body: (RedisServerProcess) async throws -> T
+) async throws -> T {
+    let server = try await RedisServerProcess.start(password: password)
     defer { server.kill() }
     return try await body(server)
 }
