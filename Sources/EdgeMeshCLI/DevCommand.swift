@@ -44,9 +44,10 @@ struct DevCommand: AsyncParsableCommand {
             print("  sfu \(node.nodeID) region \(node.region): grpc 127.0.0.1:\(node.grpcPort)  "
                 + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics")
         }
+        let configurations = nodes
         try await runUntilSignal {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for node in nodes {
+                for node in configurations {
                     group.addTask { try await NodeService(configuration: node, logger: logger).run() }
                 }
                 try await group.waitForAll()

@@ -31,8 +31,9 @@ struct SFUCommand: AsyncParsableCommand {
         config.metricsPort = try metricsPort ?? Environment.int("METRICS_PORT", range: 0...65535) ?? config.metricsPort
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
         let logger = try makeLogger(label: "edgemesh.sfu", level: logLevel ?? Environment.string("LOG_LEVEL"))
+        let configuration = config
         try await runUntilSignal {
-            try await NodeService(configuration: config, logger: logger).run()
+            try await NodeService(configuration: configuration, logger: logger).run()
         }
     }
 }
