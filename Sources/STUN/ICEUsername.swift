@@ -19,8 +19,9 @@ public struct ICEUsername: Hashable, Sendable, CustomStringConvertible {
     public init?(_ username: String) {
         let utf8 = username.utf8
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let local = String(username[..<colon])
-        let remote = String(username[utf8.index(after: colon)...])
+        // Slice the UTF-8 bytes, not Characters: a colon may start a grapheme cluster.
+        let local = String(decoding: utf8[..<colon], as: UTF8.self)
+        let remote = String(decoding: utf8[utf8.index(after: colon)...], as: UTF8.self)
         guard !local.isEmpty, !remote.isEmpty else { return nil }
         self.init(localUfrag: local, remoteUfrag: remote)
     }

@@ -1,3 +1,20 @@
+// Attribute values (the TLV framing is in STUNMessage+Parse.swift; address values in
+// AddressAttribute.swift; ERROR-CODE in STUNErrorCode.swift):
+//
+// USERNAME (RFC 8489 §14.3), SOFTWARE (§14.14): UTF-8 text, no terminator.
+// UNKNOWN-ATTRIBUTES (§14.13):
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |      Attribute 1 Type         |       Attribute 2 Type        |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |      Attribute 3 Type         |       Attribute 4 Type    ...
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// PRIORITY (RFC 8445 §16.1): 32-bit unsigned priority.
+// USE-CANDIDATE (RFC 8445 §16.1): no value (length 0).
+// ICE-CONTROLLED, ICE-CONTROLLING (RFC 8445 §16.1): 64-bit unsigned tiebreaker.
+// MESSAGE-INTEGRITY (RFC 8489 §14.5): 20-byte HMAC-SHA1. FINGERPRINT (§14.7): 32 bits.
+
 /// One STUN attribute, decoded into its typed form (RFC 8489 §14; ICE: RFC 8445 §16.1).
 ///
 /// Attributes this module does not know are kept raw in `.other`, so a message

@@ -7,6 +7,8 @@ struct ICEUsernameTests {
         ("evtj:h6vY", ICEUsername(localUfrag: "evtj", remoteUfrag: "h6vY")),
         ("a:b:c", ICEUsername(localUfrag: "a", remoteUfrag: "b:c")),
         ("ab+/:cd", ICEUsername(localUfrag: "ab+/", remoteUfrag: "cd")),
+        // The colon and a combining mark form one Character; the split is still at the byte.
+        ("ab:\u{301}cd", ICEUsername(localUfrag: "ab", remoteUfrag: "\u{301}cd")),
     ])
     func splits(text: String, expected: ICEUsername) {
         #expect(ICEUsername(text) == expected)
