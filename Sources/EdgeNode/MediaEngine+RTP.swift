@@ -89,8 +89,17 @@ extension MediaEngine {
 extension WebRTCTransport: MediaSink {
     func sendRTP(_ packet: UnsafeRawBufferPointer, rewrite: RTPRewrite) {
         guard let engine, let header = try? RTPHeaderView(parsing: packet) else { return }
+        let absSendTimeID = Negotiation.subscriberAbsSendTimeID
+        let sendTime = AbsSendTime(microseconds: engine.clock.now / 1_000)
         engine.sendProtected(on: self, isRTCP: false, maxLength: packet.count) { out in
-            try? header.rewrite(packet, with: rewrite, into: out)
+            guard let length = try? header.rewrite(packet, with: rewrite, into: out) else { return nil }
+            // The node's own send time, so the subscriber's bandwidth
+            // estimator (REMB) measures the path from here, not from the publisher.
+            let written = UnsafeMutableRawBufferPointer(rebasing: out[0..<length])
+            if let outHeader = try? RTPHeaderView(parsing: UnsafeRawBufferPointer(written)) {
+                outHeader.setAbsSendTime(sendTime, id: absSendTimeID, in: written)
+            }
+            return length
         }
         engine.metrics.bytesForwarded.increment(by: UInt64(packet.count))
     }

@@ -45,7 +45,7 @@ extension MediaEngine {
         guard let roomState = rooms[room] else { throw .unknownParticipant(room: room.rawValue, participant: participant.rawValue) }
         for media in answer.media {
             guard let received = Negotiation.receivedTrack(media) else { continue }
-            transport.extensionIDs = received.extensions
+            transport.extensionIDs.merge(received.extensions)
             if transport.producersByMid[received.mid] != nil { continue }
             let producer = Producer(
                 id: TrackID(RandomText.identifier(prefix: "TR_")), participant: participant, kind: received.kind,
@@ -91,6 +91,9 @@ extension MediaEngine {
                 ssrc: ssrc, quality: quality, initialSequence: UInt16.random(in: 0...0x7FFF),
                 initialTimestamp: UInt32.random(in: 0...0x7FFF_FFFF))
             consumer.isReady = transport.isConnected
+            if let publisher = producer.feedback as? WebRTCTransport {
+                consumer.extensionIDs = Negotiation.consumerExtensionMap(publisher: publisher.extensionIDs)
+            }
             transport.consumersBySSRC[ssrc] = consumer
             roomState.add(consumer, nowNanoseconds: now)
             added = true

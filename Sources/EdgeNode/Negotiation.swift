@@ -1,4 +1,5 @@
 import DTLS
+import RTP
 import SDP
 import SFU
 
@@ -6,6 +7,21 @@ import SFU
 /// what a publisher offer means for producers, and what a subscriber offer
 /// carries for consumers.
 enum Negotiation {
+    /// The abs-send-time id of server offers (SubscriberOfferer's default extensions).
+    static let subscriberAbsSendTimeID: UInt8 = {
+        let id = SubscriberOfferer.defaultExtensions.first { $0.uri == HeaderExtensionURI.absSendTime }?.id ?? 2
+        return UInt8(clamping: id)
+    }()
+
+    /// How a consumer renumbers the publisher's header extensions: only
+    /// abs-send-time is kept (and rewritten with the node's send time).
+    static func consumerExtensionMap(publisher: NegotiatedExtensions) -> RTPExtensionIDMap {
+        guard let id = publisher.absSendTime,
+              let map = try? RTPExtensionIDMap([id: subscriberAbsSendTimeID])
+        else { return .dropAll }
+        return map
+    }
+
     /// ICE credentials, fingerprints and our DTLS role from a remote description
     /// (session level, or the first media section that has them).
     static func remoteParameters(of description: SessionDescription, isOffer: Bool) throws(NodeControlError) -> RemoteTransportParameters {

@@ -115,6 +115,17 @@ struct NegotiatedExtensions: Equatable {
     var audioLevel: UInt8?
     var absSendTime: UInt8?
     var transportWideCC: UInt8?
+
+    /// Takes the ids another bundled section negotiated (BUNDLE shares one
+    /// id space per transport, RFC 8843 §9.1: sections agree on ids).
+    mutating func merge(_ other: NegotiatedExtensions) {
+        mid = mid ?? other.mid
+        rid = rid ?? other.rid
+        repairedRid = repairedRid ?? other.repairedRid
+        audioLevel = audioLevel ?? other.audioLevel
+        absSendTime = absSendTime ?? other.absSendTime
+        transportWideCC = transportWideCC ?? other.transportWideCC
+    }
 }
 
 /// Random strings for ICE credentials and ids (RFC 8445 §5.3 ice-char set).

@@ -11,7 +11,8 @@ public struct SimulcastSelector: Sendable {
         /// Nominal bitrates of layers 0...2 (low, medium, high), bits per second,
         /// used until measured rates are known.
         public var nominalBitrates: [UInt64] = [150_000, 500_000, 1_500_000]
-        /// Headroom: a layer is chosen only if the estimate exceeds its rate by this factor.
+        /// Congestion margin: the forwarded layer is lowered when the estimate
+        /// times this factor falls below the layer's rate.
         public var headroom: Double = 1.15
         public init() {}
     }
@@ -37,10 +38,14 @@ public struct SimulcastSelector: Sendable {
     @discardableResult
     public mutating func updateTarget(activeLayers: [Bool]) -> Bool {
         var layer = min(preferred.rawValue, activeLayers.count - 1)
-        if let estimate = bandwidthEstimate {
-            while layer > 0 {
-                let rate = Double(configuration.nominalBitrates[min(layer, configuration.nominalBitrates.count - 1)])
-                if Double(estimate) >= rate * configuration.headroom { break }
+        // The estimate caps the layer only when it shows congestion: below
+        // what the layer being forwarded needs. An estimate measured on a
+        // low layer says nothing about a higher one (the receiver's
+        // estimator tracks what it gets), so it never blocks an upgrade.
+        if let estimate = bandwidthEstimate, let current = currentLayer,
+           Double(estimate) * configuration.headroom < nominalBitrate(current) {
+            layer = min(layer, current)
+            while layer > 0, Double(estimate) * configuration.headroom < nominalBitrate(layer) {
                 layer -= 1
             }
         }
@@ -56,6 +61,10 @@ public struct SimulcastSelector: Sendable {
         let changed = layer != targetLayer
         targetLayer = layer
         return changed
+    }
+
+    private func nominalBitrate(_ layer: Int) -> Double {
+        Double(configuration.nominalBitrates[max(0, min(layer, configuration.nominalBitrates.count - 1))])
     }
 
     /// Decides whether a packet of `layer` is forwarded. Switches to the
