@@ -27,6 +27,10 @@ public final class GeoIPDatabase: @unchecked Sendable {
             throw .openFailed(path: path, reason: .fileMissing)
         }
         guard !isDirectory.boolValue else { throw .openFailed(path: path, reason: .notAFile) }
+        // An empty file cannot be memory-mapped (EINVAL), which libmaxminddb reports as an
+        // I/O error; it is a broken database, not an unreadable file.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        guard size != 0 else { throw .openFailed(path: path, reason: .invalidDatabase(detail: "file is empty")) }
 
         let handle = UnsafeMutablePointer<MMDB_s>.allocate(capacity: 1)
         handle.initialize(to: MMDB_s())

@@ -27,7 +27,7 @@ public struct GeoLocation: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let place = [cityName, countryName ?? countryCode].compactMap { $0 }.joined(separator: ", ")
-        return "\(place.isEmpty ? "unknown place" : place) \(coordinate.map(\.description) ?? "")"
+        return [place.isEmpty ? "unknown place" : place, coordinate?.description].compactMap { $0 }.joined(separator: " ")
     }
 }
 

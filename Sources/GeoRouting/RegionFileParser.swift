@@ -42,7 +42,8 @@ struct RegionFileParser {
     mutating func parse(_ text: String) throws(GeoRoutingError) -> Region {
         var lineNumber = 0
         var sawContent = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so split on both forms.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
