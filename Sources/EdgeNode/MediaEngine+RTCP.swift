@@ -92,4 +92,13 @@ extension WebRTCTransport: PublisherFeedback {
             on: self)
         engine.flush()
     }
+
+    func requestRetransmission(mediaSSRC: UInt32, sequenceNumbers: [UInt16]) {
+        guard let engine, isConnected else { return }
+        engine.metrics.nacksSent.increment(by: UInt64(sequenceNumbers.count))
+        engine.sendRTCP(
+            .genericNACK(GenericNACK(
+                senderSSRC: MediaEngine.feedbackSenderSSRC, mediaSSRC: SSRC(mediaSSRC), lost: sequenceNumbers)),
+            on: self)
+    }
 }

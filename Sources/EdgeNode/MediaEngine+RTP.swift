@@ -24,11 +24,54 @@ extension MediaEngine {
             return
         }
         if stream.isRTX {
-            // Retransmissions and padding probes on the RTX stream: the node
-            // does not NACK publishers yet, so nothing here is needed.
-            metrics.drop(.rtxIgnored)
+            unwrapRTX(packet, header: header, stream: stream, on: transport)
             return
         }
+        forward(packet, header: header, stream: stream, on: transport)
+    }
+
+    /// RFC 4588 §4: an RTX packet carries the original sequence number (OSN)
+    /// in its first two payload bytes. Rebuild the original packet in a
+    /// scratch buffer and forward it like any other; padding-only RTX packets
+    /// (bandwidth probes) are dropped.
+    private func unwrapRTX(
+        _ packet: UnsafeRawBufferPointer, header: RTPHeaderView, stream: WebRTCTransport.InboundStream,
+        on transport: WebRTCTransport
+    ) {
+        let producer = stream.producer
+        guard header.payloadLength > 2, let ssrc = producer.layers[stream.layer].ssrc else {
+            metrics.drop(.paddingOnly)
+            return
+        }
+        let payload = header.payload(in: packet)
+        let osn = UInt16(payload[0]) << 8 | UInt16(payload[1])
+        let rewrite = RTPRewrite(
+            ssrc: SSRC(ssrc), sequenceNumber: osn, timestamp: header.timestamp, payloadType: producer.payloadType)
+        let out = rtxScratch
+        guard let written = try? header.rewrite(packet, with: rewrite, into: out) else {
+            metrics.drop(.malformed)
+            return
+        }
+        // Close the two-byte OSN gap at the start of the payload.
+        let start = header.payloadOffset
+        let moved = written - start - 2
+        if moved > 0, let base = out.baseAddress {
+            (base + start).copyMemory(from: base + start + 2, byteCount: moved)
+        }
+        let original = UnsafeRawBufferPointer(rebasing: out[0..<(written - 2)])
+        guard let originalHeader = try? RTPHeaderView(parsing: original) else {
+            metrics.drop(.malformed)
+            return
+        }
+        metrics.packetsRecovered.increment()
+        forward(original, header: originalHeader, stream: .init(producer: producer, layer: stream.layer, isRTX: false), on: transport)
+    }
+
+    private func forward(
+        _ packet: UnsafeRawBufferPointer, header: RTPHeaderView, stream: WebRTCTransport.InboundStream,
+        on transport: WebRTCTransport
+    ) {
+        let ssrc = header.ssrc.rawValue
         let producer = stream.producer
         guard header.payloadType == producer.payloadType else {
             metrics.drop(.unknownPayloadType)

@@ -8,10 +8,17 @@ extension MediaEngine {
     /// requests, RTCP reports and active speakers.
     func startTimers() {
         var lastSlowTick: UInt64 = 0
+        var lastNackTick: UInt64 = 0
         eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [weak self] _ in
             guard let self else { return }
             let now = clock.now
             fastTick()
+            if now &- lastNackTick >= 20_000_000 {
+                lastNackTick = now
+                for room in rooms.values {
+                    for producer in room.producers.values { producer.requestMissingPackets(nowNanoseconds: now) }
+                }
+            }
             if now &- lastSlowTick >= 250_000_000 {
                 lastSlowTick = now
                 slowTick(nowNanoseconds: now)

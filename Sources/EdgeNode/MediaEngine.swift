@@ -30,6 +30,8 @@ final class MediaEngine: @unchecked Sendable {
     var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
     /// One scratch buffer for unprotect/protect, reused for every packet.
     var scratch: UnsafeMutableRawBufferPointer
+    /// Where RTX packets are rebuilt into their original form.
+    var rtxScratch: UnsafeMutableRawBufferPointer
     let clock = NanosecondClock()
 
     init(
@@ -44,9 +46,13 @@ final class MediaEngine: @unchecked Sendable {
         self.certificate = try DTLSCertificate.generate(commonName: "edgemesh-\(configuration.nodeID)")
         self.dtlsContext = try DTLSContext(certificate: certificate)
         self.scratch = .allocate(byteCount: 2048, alignment: 16)
+        self.rtxScratch = .allocate(byteCount: 2048, alignment: 16)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        rtxScratch.deallocate()
+    }
 
     // MARK: packet path
 

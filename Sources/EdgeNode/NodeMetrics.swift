@@ -26,6 +26,8 @@ final class NodeMetrics: Sendable {
     let retransmissions: Counter
     let keyframeRequests: Counter
     let nacksReceived: Counter
+    let nacksSent: Counter
+    let packetsRecovered: Counter
     let transportsConnected: Counter
     let transportsFailed: Counter
     let transports: Gauge
@@ -50,6 +52,8 @@ final class NodeMetrics: Sendable {
         retransmissions = counter("retransmissions_total", "Packets resent from the cache to answer NACKs.")
         keyframeRequests = counter("keyframe_requests_total", "PLIs sent to publishers (after merging).")
         nacksReceived = counter("nacks_received_total", "Generic NACK items received from subscribers.")
+        nacksSent = counter("nacks_sent_total", "Generic NACK items sent to publishers for loss on their path.")
+        packetsRecovered = counter("packets_recovered_total", "Publisher retransmissions (RTX) unwrapped and forwarded.")
         transportsConnected = counter("transports_connected_total", "Transports that completed ICE and DTLS.")
         transportsFailed = counter("transports_failed_total", "Transports closed by a failure (DTLS, consent).")
         transports = gauge("transports", "Open transports.")

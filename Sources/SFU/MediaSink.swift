@@ -39,4 +39,6 @@ public protocol MediaSink: AnyObject {
 public protocol PublisherFeedback: AnyObject {
     /// Asks the publisher for a keyframe of the stream `mediaSSRC` (PLI).
     func requestKeyframe(mediaSSRC: UInt32)
+    /// Asks the publisher to send `sequenceNumbers` of `mediaSSRC` again (generic NACK).
+    func requestRetransmission(mediaSSRC: UInt32, sequenceNumbers: [UInt16])
 }

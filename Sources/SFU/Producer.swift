@@ -9,6 +9,8 @@ public final class Producer {
         public let rid: String?
         public let cache: PacketCache
         public var keyframeRequests = KeyframeRequestLimiter()
+        /// Loss on the publisher's path, asked for again with NACKs (video).
+        public var nacks = NackGenerator()
         public var lastPacketNanoseconds: UInt64 = 0
         public var packets: UInt64 = 0
         /// Whether packets arrived recently (see `Producer.refreshActivity`).
@@ -78,6 +80,9 @@ public final class Producer {
     @discardableResult
     public func receive(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) -> Int {
         guard layers.indices.contains(layer) else { return 0 }
+        if kind == .video {
+            layers[layer].nacks.received(sequenceNumber: info.sequenceNumber, nowNanoseconds: nowNanoseconds)
+        }
         layers[layer].cache.store(sequenceNumber: info.sequenceNumber, packet: packet, nowNanoseconds: nowNanoseconds)
         layers[layer].lastPacketNanoseconds = nowNanoseconds
         layers[layer].packets &+= 1
@@ -104,6 +109,22 @@ public final class Producer {
         for i in layers.indices where layers[i].keyframeRequests.poll(nowNanoseconds: nowNanoseconds) {
             sendKeyframeRequest(layer: i)
         }
+    }
+
+    /// Asks the publisher again for packets missing on its path (call every
+    /// few tens of milliseconds). Returns how many sequence numbers were requested.
+    @discardableResult
+    public func requestMissingPackets(nowNanoseconds: UInt64) -> Int {
+        guard kind == .video, let feedback else { return 0 }
+        var requested = 0
+        for i in layers.indices {
+            guard let ssrc = layers[i].ssrc else { continue }
+            let due = layers[i].nacks.due(nowNanoseconds: nowNanoseconds)
+            guard !due.isEmpty else { continue }
+            feedback.requestRetransmission(mediaSSRC: ssrc, sequenceNumbers: due)
+            requested += due.count
+        }
+        return requested
     }
 
     /// Asks the publisher for a keyframe of `layer`, merged and rate-limited.
