@@ -68,7 +68,10 @@ extension SDPParser {
         switch name {
         case "mid":
             try once(name, line: line)
-            media.mid = Lex.trim(value)
+            let mid = Lex.trim(value)
+            // RFC 5888 §4: identification-tag = token
+            guard Lex.isToken(mid) else { throw .invalidField(line: line, field: "mid", value: SDPError.clip(value)) }
+            media.mid = mid
         case "msid":
             media.msids.append(try MediaStreamID(parsing: value, line: line))
         case "rtcp":

@@ -176,6 +176,7 @@ struct SDPParser {
 
     mutating func finish() throws(SDPError) -> SessionDescription {
         try finishMedia()
+        guard sawVersion else { throw .missingLine(type: "v") }
         guard sawOrigin else { throw .missingLine(type: "o") }
         guard sawName else { throw .missingLine(type: "s") }
         guard !session.timings.isEmpty else { throw .missingLine(type: "t") }
