@@ -63,6 +63,9 @@ extension MediaEngine {
                 events.publish(.activeSpeakers(room: room.name, speakers: speakers.map { ($0.key, $0.level) }))
             }
         }
-        sendPeriodicRTCP(nowNanoseconds: now)
+        if now &- lastPeriodicRTCP >= 1_000_000_000 {
+            lastPeriodicRTCP = now
+            sendPeriodicRTCP(nowNanoseconds: now)
+        }
     }
 }

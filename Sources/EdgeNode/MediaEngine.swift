@@ -33,6 +33,8 @@ final class MediaEngine: @unchecked Sendable {
     /// Where RTX packets are rebuilt into their original form.
     var rtxScratch: UnsafeMutableRawBufferPointer
     let clock = NanosecondClock()
+    /// When receiver/sender reports last went out.
+    var lastPeriodicRTCP: UInt64 = 0
 
     init(
         eventLoop: any EventLoop, configuration: NodeConfiguration, metrics: NodeMetrics,

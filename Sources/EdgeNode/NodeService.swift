@@ -47,7 +47,14 @@ public struct NodeService: Sendable {
             services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask { try await grpcServer.serve() }
+                tasks.addTask {
+                    do {
+                        try await grpcServer.serve()
+                    } catch {
+                        // Shutting down: the transport reports the cancellation as an error.
+                        if !Task.isCancelled { throw error }
+                    }
+                }
                 if let address = try await grpcServer.listeningAddress?.ipv4 {
                     onReady(BoundPorts(
                         grpc: address.port, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))

@@ -18,24 +18,48 @@ import Testing
         #expect(!s.shouldForward(layer: 2, isKeyframe: false))
     }
 
-    @Test func congestionLowersTheTargetAndAnEstimateNeverBlocksUpgrades() {
+    @Test func congestionCapsTheLayerAndTheCapLiftsAfterTheHold() {
         var s = SimulcastSelector(preferred: .high)
-        s.updateTarget(activeLayers: [true, true, true])
+        let rates: [UInt64] = [150_000, 500_000, 1_500_000]
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 0)
         #expect(s.shouldForward(layer: 2, isKeyframe: true))
-        // 600 kbit/s cannot carry the 1.5 Mbit/s layer: down to the medium one.
+        // A low but rising estimate is the receiver ramping up, not congestion.
+        s.bandwidthEstimate = 300_000
+        s.bandwidthEstimate = 400_000
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 1)
+        #expect(s.targetLayer == 2)
+        // Falling to 600 kbit/s cannot carry the 1.5 Mbit/s layer: down to the medium one.
+        s.bandwidthEstimate = 3_000_000
         s.bandwidthEstimate = 600_000
-        s.updateTarget(activeLayers: [true, true, true])
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 1)
         #expect(s.targetLayer == 1)
         #expect(s.shouldForward(layer: 1, isKeyframe: true))
         s.bandwidthEstimate = 100_000
-        s.updateTarget(activeLayers: [true, true, true])
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 2)
         #expect(s.targetLayer == 0)
         #expect(s.shouldForward(layer: 0, isKeyframe: true))
-        // An estimate that is not congested for the low layer lets the
-        // consumer try its preference again.
+        // No congestion on the low layer: held there until the hold passes,
+        // then allowed one layer up at a time.
         s.bandwidthEstimate = 250_000
-        s.updateTarget(activeLayers: [true, true, true])
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 1_000_000_000)
+        #expect(s.targetLayer == 0)
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 8_000_000_002)
+        #expect(s.targetLayer == 1)
+        #expect(s.shouldForward(layer: 1, isKeyframe: true))
+        s.bandwidthEstimate = 2_000_000
+        s.updateTarget(activeLayers: [true, true, true], layerBitrates: rates, nowNanoseconds: 16_000_000_003)
         #expect(s.targetLayer == 2)
+    }
+
+    @Test func measuredRatesOverrideNominalOnes() {
+        var s = SimulcastSelector(preferred: .high)
+        s.updateTarget(activeLayers: [true, true], layerBitrates: [100_000, 300_000])
+        #expect(s.shouldForward(layer: 1, isKeyframe: true))
+        // 300 kbit/s carries the measured 300 kbit/s layer (nominal would say 500).
+        s.bandwidthEstimate = 1_000_000
+        s.bandwidthEstimate = 300_000
+        s.updateTarget(activeLayers: [true, true], layerBitrates: [100_000, 300_000])
+        #expect(s.targetLayer == 1)
     }
 
     @Test(arguments: [
