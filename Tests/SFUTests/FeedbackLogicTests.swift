@@ -4,19 +4,26 @@ import Testing
 @Suite struct KeyframeRequestLimiterTests {
     @Test func mergesRequestsWithinTheInterval() {
         var limiter = KeyframeRequestLimiter(minimumIntervalNanoseconds: 300)
-        #expect(limiter.request(nowNanoseconds: 1000))
-        #expect(!limiter.request(nowNanoseconds: 1100))
-        #expect(!limiter.request(nowNanoseconds: 1200))
-        #expect(!limiter.poll(nowNanoseconds: 1250))
-        #expect(limiter.poll(nowNanoseconds: 1300))
-        #expect(!limiter.poll(nowNanoseconds: 2000), "the merged request was sent once")
+        let r1 = limiter.request(nowNanoseconds: 1000)
+        #expect(r1)
+        let r2 = limiter.request(nowNanoseconds: 1100)
+        #expect(!r2)
+        let r3 = limiter.request(nowNanoseconds: 1200)
+        #expect(!r3)
+        let r4 = limiter.poll(nowNanoseconds: 1250)
+        #expect(!r4)
+        let r5 = limiter.poll(nowNanoseconds: 1300)
+        #expect(r5)
+        let r6 = limiter.poll(nowNanoseconds: 2000)
+        #expect(!r6, "the merged request was sent once")
     }
 }
 
 @Suite struct ActiveSpeakerDetectorTests {
     @Test func reportsLoudestFirstAndOnlyOnChange() {
         var detector = ActiveSpeakerDetector<String>()
-        #expect(detector.tick(nowNanoseconds: 0) == nil)
+        let r7 = detector.tick(nowNanoseconds: 0)
+        #expect(r7 == nil)
         for _ in 0..<10 {
             detector.record("a", level: 30)
             detector.record("b", level: 10)
@@ -28,6 +35,7 @@ import Testing
             detector.record("a", level: 30)
             detector.record("b", level: 10)
         }
-        #expect(detector.tick(nowNanoseconds: 1_000_000_000) == nil, "same speakers: no new report")
+        let r8 = detector.tick(nowNanoseconds: 1_000_000_000)
+        #expect(r8 == nil, "same speakers: no new report")
     }
 }
