@@ -24,16 +24,22 @@ import Testing
         var detector = ActiveSpeakerDetector<String>()
         let r7 = detector.tick(nowNanoseconds: 0)
         #expect(r7 == nil)
-        for _ in 0..<10 {
+        for i in 0..<10 {
             detector.record("a", level: 30)
             detector.record("b", level: 10)
             detector.record("c", level: 127)
+            // d is loud only once in ten packets: a speaker with pauses.
+            detector.record("d", level: i == 0 ? 20 : 127)
+            // e is loud too rarely to count.
+            detector.record("e", level: 127)
         }
+        detector.record("e", level: 5)
         let first = detector.tick(nowNanoseconds: 500_000_000)
-        #expect(first?.map(\.key) == ["b", "a"])
+        #expect(first?.map(\.key) == ["b", "d", "a"])
         for _ in 0..<10 {
             detector.record("a", level: 30)
             detector.record("b", level: 10)
+            detector.record("d", level: 20)
         }
         let r8 = detector.tick(nowNanoseconds: 1_000_000_000)
         #expect(r8 == nil, "same speakers: no new report")

@@ -2,6 +2,8 @@
 real SFU node; another Chromium page subscribes and decodes video, and a
 quality change switches the received simulcast layer."""
 
+import threading
+
 import pytest
 
 from browser import StaticServer, call, chromium
@@ -25,6 +27,10 @@ def pages():
 def test_chromium_simulcast_publish_and_subscribe(sfu, sfu_stub, pages):
     pb, stub = sfu_stub
     publisher, subscriber = pages
+    events = []
+    stream = stub.WatchEvents(pb.WatchEventsRequest())
+    reader = threading.Thread(target=lambda: [events.append(e) for e in stream], daemon=True)
+    reader.start()
     stub.CreateParticipant(pb.CreateParticipantRequest(room=ROOM, participant_id="pub"))
     offer = call(publisher, "window.peer.publish(true)")
     reply = stub.Publish(pb.PublishRequest(room=ROOM, participant_id="pub", offer_sdp=offer))
@@ -54,3 +60,11 @@ def test_chromium_simulcast_publish_and_subscribe(sfu, sfu_stub, pages):
     low = wait_until(lambda: (lambda v: v if v and 0 < v["frameWidth"] < high_width else None)(
         call(subscriber, "window.peer.stats()")["video"]), 30, "a narrower frame after asking for low quality")
     assert low["frameWidth"] < high_width
+
+    # The fake microphone beeps: its audio level makes the publisher an active speaker.
+    wait_until(lambda: any(e.HasField("active_speakers") and any(
+        sp.participant_id == "pub" for sp in e.active_speakers.speakers) for e in list(events)),
+        20, "an active_speakers event naming the publisher")
+    kinds = {e.WhichOneof("event") for e in list(events)}
+    assert {"transport_connected", "track_published"} <= kinds, kinds
+    stream.cancel()
