@@ -86,4 +86,26 @@ struct FixtureTests {
         #expect(summary.media[1].streams.first?.rtxSSRC != nil)
         #expect(summary.media[1].codecs.map(\.name) == ["VP8", "H264", "H264"])
     }
+
+    /// What the SFU reads from a subscriber's answer to its offer.
+    @Test(arguments: [Fixture.chromiumSubscriberAnswer, .aiortcSubscriberAnswer])
+    func subscriberAnswers(_ fixture: Fixture) throws {
+        let summary = try fixture.description_.summary()
+        #expect(summary.bundleGroups == [["0", "1"]])
+        #expect(!summary.iceLite)
+        #expect(summary.media.map(\.mid) == ["0", "1"])
+        #expect(summary.media.map(\.kind) == [.audio, .video])
+        for media in summary.media {
+            #expect(media.direction == .recvonly)
+            #expect(media.setup == .active)  // the browser is the DTLS client
+            #expect(media.iceCredentials != nil)
+            #expect(media.fingerprints.first?.hashFunction == "sha-256")
+            #expect(media.fingerprints.first?.bytes.count == 32)
+            #expect(media.rtcpMux)
+        }
+        #expect(summary.media[0].codecs.map(\.name) == ["opus"])
+        #expect(summary.media[1].codecs.map(\.payloadType) == [96])
+        #expect(summary.media[1].codecs.first?.rtxPayloadType == 97)
+        #expect(summary.media[0].candidates.contains { $0.address == "127.0.0.1" && $0.transport == .udp })
+    }
 }

@@ -10,7 +10,7 @@ struct PublisherAnswerTests {
     }
 
     /// Structural checks every answer must pass, for every captured offer.
-    @Test(arguments: Fixture.allCases)
+    @Test(arguments: Fixture.offers)
     func answerIsWellFormed(_ fixture: Fixture) throws {
         let offer = try fixture.description_
         let result = try answer(fixture)
