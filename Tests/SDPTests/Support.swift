@@ -25,7 +25,7 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
         }
     }
 
-    var description_: SessionDescription {
+    var parsed: SessionDescription {
         get throws { try SessionDescription(parsing: text) }
     }
 }
