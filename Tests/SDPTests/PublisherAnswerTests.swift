@@ -6,13 +6,13 @@ struct PublisherAnswerTests {
     let answerer = PublisherAnswerer()
 
     func answer(_ fixture: Fixture) throws -> PublisherAnswer {
-        try answerer.answer(to: fixture.description_, transport: serverTransport, origin: answerOrigin)
+        try answerer.answer(to: fixture.parsed, transport: serverTransport, origin: answerOrigin)
     }
 
     /// Structural checks every answer must pass, for every captured offer.
-    @Test(arguments: Fixture.allCases)
+    @Test(arguments: Fixture.offers)
     func answerIsWellFormed(_ fixture: Fixture) throws {
-        let offer = try fixture.description_
+        let offer = try fixture.parsed
         let result = try answer(fixture)
         let answer = result.description
         // Round trip.
@@ -57,6 +57,10 @@ struct PublisherAnswerTests {
     @Test func chromiumSimulcastAnswer() throws {
         let result = try answer(.chromiumSimulcast)
         #expect(result.media.map(\.outcome) == [.accepted(.recvonly), .accepted(.recvonly)])
+        #expect(result.localSetup == .passive)
+        let offer = try Fixture.chromiumSimulcast.parsed
+        #expect(result.remoteCredentials == ICECredentials(ufrag: offer.media[0].iceUfrag ?? "", pwd: offer.media[0].icePwd ?? ""))
+        #expect(result.remoteFingerprints == offer.media[0].fingerprints)
         let audio = result.media[0], video = result.media[1]
         #expect(audio.codecs.map(\.name) == ["opus"])
         #expect(audio.codecs[0].payloadType == 111)
@@ -160,7 +164,7 @@ struct PublisherAnswerTests {
     @Test func invalidTransportIsRefused() throws {
         var transport = serverTransport
         transport.credentials.ufrag = "a b\r\n"
-        let offer = try Fixture.chromiumAudioVideo.description_
+        let offer = try Fixture.chromiumAudioVideo.parsed
         #expect(throws: SDPError.invalidParameter(name: "ice-ufrag", value: "a b\r\n")) {
             try answerer.answer(to: offer, transport: transport, origin: answerOrigin)
         }
@@ -176,7 +180,7 @@ struct PublisherAnswerTests {
             codecs: [.opus, .h264], retransmission: false, simulcast: true, maxSimulcastLayers: 2
         ))
         let result = try answerer.answer(
-            to: Fixture.chromiumSimulcast.description_, transport: serverTransport, origin: answerOrigin
+            to: Fixture.chromiumSimulcast.parsed, transport: serverTransport, origin: answerOrigin
         )
         let video = result.media[1]
         #expect(video.codecs.map(\.payloadType) == [102, 108])
@@ -186,7 +190,7 @@ struct PublisherAnswerTests {
 
         let noSimulcast = PublisherAnswerer(configuration: .init(simulcast: false))
         let plain = try noSimulcast.answer(
-            to: Fixture.chromiumSimulcast.description_, transport: serverTransport, origin: answerOrigin
+            to: Fixture.chromiumSimulcast.parsed, transport: serverTransport, origin: answerOrigin
         )
         #expect(plain.media[1].rids.isEmpty && plain.description.media[1].simulcast == nil)
     }
