@@ -4,6 +4,7 @@ quality change switches the received simulcast layer."""
 
 import threading
 
+import grpc
 import pytest
 
 from browser import StaticServer, call, chromium
@@ -29,7 +30,15 @@ def test_chromium_simulcast_publish_and_subscribe(sfu, sfu_stub, pages):
     publisher, subscriber = pages
     events = []
     stream = stub.WatchEvents(pb.WatchEventsRequest())
-    reader = threading.Thread(target=lambda: [events.append(e) for e in stream], daemon=True)
+
+    def read_events():
+        try:
+            for event in stream:
+                events.append(event)
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.CANCELLED, error
+
+    reader = threading.Thread(target=read_events, daemon=True)
     reader.start()
     stub.CreateParticipant(pb.CreateParticipantRequest(room=ROOM, participant_id="pub"))
     offer = call(publisher, "window.peer.publish(true)")
