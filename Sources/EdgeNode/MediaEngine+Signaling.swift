@@ -32,7 +32,7 @@ extension MediaEngine {
         let answer: PublisherAnswer
         do {
             transport.answerVersion += 1
-            answer = try PublisherAnswerer().answer(
+            answer = try Negotiation.publisherAnswerer.answer(
                 to: offer,
                 transport: Negotiation.transportParameters(
                     ufrag: transport.localUfrag, password: transport.localPassword, certificate: certificate,
