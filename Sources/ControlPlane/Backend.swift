@@ -91,7 +91,6 @@ public struct Backend: Sendable {
         let services = self.services
         let configuration = services.configuration
         let logger = services.logger
-        try? await services.directory.refresh()
         let wsConfiguration = WebSocketServerConfiguration(maxFrameSize: max(configuration.maxMessageBytes * 16, 1 << 20))
         let app = Application(
             router: HTTPRoutes.router(services: services),
@@ -114,6 +113,8 @@ public struct Backend: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await services.sfu.run() }
             group.addTask { await services.rooms.run() }
+            // The first node list, before serving (the gRPC connections run in the group above).
+            try? await services.directory.refresh()
             group.addTask {
                 await services.directory.run(interval: configuration.nodeRefreshInterval) { error in
                     services.metrics.redisErrors.increment()
