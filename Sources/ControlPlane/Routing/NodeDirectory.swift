@@ -43,6 +43,8 @@ public actor NodeDirectory {
     private let now: @Sendable () -> ContinuousClock.Instant
     private var entries: [String: Entry] = [:]
     private var placed: [String: Int] = [:]
+    /// Nodes that failed a call, left out of placements until the instant.
+    private var suspended: [String: ContinuousClock.Instant] = [:]
 
     public init(source: Source, leaseDuration: Duration = .seconds(6),
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -97,9 +99,11 @@ public actor NodeDirectory {
 
     /// Every known node with its current view of load and health, sorted by id.
     public func snapshot() -> [SFUNode] {
-        entries.values.map { entry in
+        let current = now()
+        return entries.values.map { entry in
             var node = entry.node
             node.participants += placed[node.id] ?? 0
+            if let until = suspended[node.id], current < until { node.healthy = false }
             return node
         }.sorted { $0.id < $1.id }
     }
@@ -111,6 +115,12 @@ public actor NodeDirectory {
         }
         placed[placement.node.id, default: 0] += 1
         return placement
+    }
+
+    /// Leaves a node that failed to answer out of placements for `duration`
+    /// (its lease may not have run out yet).
+    public func suspend(_ id: String, for duration: Duration = .seconds(3)) {
+        suspended[id] = now() + duration
     }
 
     /// The node with this id, if known.

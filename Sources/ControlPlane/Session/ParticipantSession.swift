@@ -79,17 +79,21 @@ final class ParticipantSession {
 
     /// Joins; returns false (after sending an `error`) when the participant cannot join.
     func join() async -> Bool {
-        guard let placement = await services.place(admission) else {
-            sendError(.noSFUAvailable, "no SFU node with capacity is available")
-            return false
+        var attempt: (Placement, SFUNodeClient)?
+        for _ in 0..<3 where attempt == nil {
+            guard let placement = await services.place(admission) else { break }
+            do {
+                let client = try services.sfu.client(for: placement.node.grpcAddress)
+                _ = try await client.createParticipant(room: room.rawValue, participant: participantID.rawValue)
+                attempt = (placement, client)
+            } catch {
+                // A node that does not answer is left out until its lease or the next probe decides.
+                logger.warning("creating transports failed", metadata: ["node": "\(placement.node.id)", "error": "\(error)"])
+                await services.directory.suspend(placement.node.id)
+            }
         }
-        let client: SFUNodeClient
-        do {
-            client = try services.sfu.client(for: placement.node.grpcAddress)
-            _ = try await client.createParticipant(room: room.rawValue, participant: participantID.rawValue)
-        } catch {
-            logger.warning("creating transports failed", metadata: ["node": "\(placement.node.id)", "error": "\(error)"])
-            sendError(.noSFUAvailable, "SFU node \(placement.node.id) could not create transports")
+        guard let (placement, client) = attempt else {
+            sendError(.noSFUAvailable, "no SFU node with capacity is available")
             return false
         }
         sfu = client
