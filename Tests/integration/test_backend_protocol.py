@@ -109,7 +109,20 @@ def test_publish_auto_subscribe_and_media(backend):
                     assert track["track"]["id"] in known, (track, bob.messages)
         carried = {t["track"]["id"] for t in own for o in bob.of_type("offer") if t["track"]["id"] in o["sdp"]}
         assert carried == {t["track"]["id"] for t in own}, "offers name the tracks they carry (a=msid)"
+
+        # Bob publishes too and Alice subscribes: both have both transports connected (join latency).
+        back = Subscriber()
+        answering_alice = asyncio.ensure_future(answer_offers(alice, back))
+        bob_publisher, _ = await publish(bob, kinds=("audio",))
+        await wait_for(lambda: back.audio_frames >= 5, 20, "audio at alice")
+
+        def joins_measured():
+            return backend.metrics().get("edgemesh_backend_join_latency_seconds_count", 0) >= 2
+        await wait_for(joins_measured, 10, "two join latencies")
         answering.cancel()
+        answering_alice.cancel()
+        await back.close()
+        await bob_publisher.close()
         assert not [m for m in bob.messages if m["type"] == "error"], bob.messages
         assert not [m for m in alice.messages if m["type"] == "error"], alice.messages
         await subscriber.close()
@@ -509,3 +522,68 @@ def test_cross_node_subscription_is_a_clear_error():
         process.stop()
         east.stop()
         west.stop()
+
+
+class ToneTrack(AudioStreamTrack):
+    """A loud 440 Hz tone (aiortc sends its RFC 6464 level), so the SFU hears a speaker."""
+
+    async def recv(self):
+        import fractions
+
+        import numpy
+        from av import AudioFrame
+        frame = await super().recv()
+        samples = frame.samples
+        start = getattr(self, "_t", 0)
+        t = (numpy.arange(samples) + start) / frame.sample_rate
+        self._t = start + samples
+        tone = (numpy.sin(2 * numpy.pi * 440 * t) * 20000).astype(numpy.int16)
+        layout_channels = len(frame.layout.channels)
+        data = numpy.repeat(tone, layout_channels).reshape(1, -1)
+        out = AudioFrame.from_ndarray(data, format="s16", layout=frame.layout.name)
+        out.sample_rate = frame.sample_rate
+        out.pts = frame.pts
+        out.time_base = frame.time_base or fractions.Fraction(1, frame.sample_rate)
+        return out
+
+
+def test_active_speakers_are_relayed(backend):
+    async def scenario():
+        alice, joined_a = await join(backend, "alice")
+        bob, _ = await join(backend, "bob")
+        pc = new_peer_connection()
+        pc.addTrack(ToneTrack())
+        await pc.setLocalDescription(await pc.createOffer())
+        answer = await alice.request({"type": "offer", "target": "publisher", "sdp": pc.localDescription.sdp}, "answer")
+        await pc.setRemoteDescription(RTCSessionDescription(answer["sdp"], "answer"))
+        speakers = await bob.wait_type("active_speakers", timeout=20)
+        assert speakers["speakers"][0]["participantId"] == joined_a["participant"]["id"]
+        assert 0 < speakers["speakers"][0]["level"] <= 1
+        await pc.close()
+        await alice.close()
+        await bob.close()
+
+    asyncio.run(scenario())
+
+
+def test_sfu_failure_is_internal_and_keeps_the_socket(sfu):
+    node = SFUProcess(region="test", node_id="short-lived")
+    process = BackendProcess(sfu_addrs=[f"127.0.0.1:{node.grpc_port}"])
+
+    async def scenario():
+        alice, _ = await join(process, "alice")
+        node.stop()
+        pc = new_peer_connection()
+        pc.addTrack(AudioStreamTrack())
+        await pc.setLocalDescription(await pc.createOffer())
+        reply = await alice.request({"type": "offer", "target": "publisher", "sdp": pc.localDescription.sdp}, "answer", 15)
+        assert reply["type"] == "error" and reply["code"] == "internal", reply
+        await alice.ping()
+        await pc.close()
+        await alice.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        process.stop()
+        node.stop()
