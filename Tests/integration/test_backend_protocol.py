@@ -587,3 +587,43 @@ def test_sfu_failure_is_internal_and_keeps_the_socket(sfu):
     finally:
         process.stop()
         node.stop()
+
+
+def test_short_secret_refuses_to_start_and_token_command_mints():
+    import os
+    import subprocess
+
+    from backend_helpers import SECRET
+    from conftest import edgemesh_bin
+    env = {**os.environ, "JWT_SECRET": "x" * 31}
+    result = subprocess.run([edgemesh_bin(), "backend", "--port", "0"], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "JWT_SECRET is 31 bytes; at least 32" in result.stderr
+    assert "x" * 31 not in result.stderr + result.stdout
+    env = {k: v for k, v in os.environ.items() if k != "JWT_SECRET"}
+    result = subprocess.run([edgemesh_bin(), "backend"], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "JWT_SECRET is required" in result.stderr
+
+    minted = subprocess.run([edgemesh_bin(), "token", "--room", "r1", "--identity", "carol", "--ttl", "90s",
+                             "--grants", "subscribe,chat"],
+                            env={**os.environ, "JWT_SECRET": SECRET}, capture_output=True, text=True, timeout=30, check=True)
+    token = minted.stdout.strip()
+    import base64
+    import json as js
+    import time
+    payload = js.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert payload["sub"] == "carol" and payload["room"] == "r1"
+    assert 80 <= payload["exp"] - time.time() <= 95
+    assert payload["grants"] == {"publish": False, "subscribe": True, "chat": True, "admin": False}
+
+
+def test_token_from_the_cli_is_accepted(backend):
+    import os
+    import subprocess
+
+    from backend_helpers import SECRET
+    from conftest import edgemesh_bin
+    token = subprocess.run([edgemesh_bin(), "token", "--room", "room", "--identity", "cli"],
+                           env={**os.environ, "JWT_SECRET": SECRET}, capture_output=True, text=True, timeout=30,
+                           check=True).stdout.strip()
+    assert backend.get(f"/v1/rtc/validate?access_token={token}") == (200, {"ok": True})
