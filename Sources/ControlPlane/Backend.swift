@@ -51,6 +51,7 @@ public struct Backend: Sendable {
         let metrics = BackendMetrics()
         let coordinator: any Coordinator
         let chat: any ChatStore
+        let liveness: any BackendLiveness
         let coordination = CoordinatorConfiguration(keyPrefix: configuration.keyPrefix)
         if let address = configuration.redisAddress {
             let redis: RedisConfiguration
@@ -61,9 +62,11 @@ public struct Backend: Sendable {
             }
             coordinator = RedisCoordinator(configuration: coordination, redis: redis)
             chat = RedisChatStore(redis: redis, keyPrefix: configuration.keyPrefix)
+            liveness = RedisLiveness(redis: redis, keyPrefix: configuration.keyPrefix)
         } else {
             coordinator = InProcessCoordinator(configuration: coordination)
             chat = InMemoryChatStore()
+            liveness = InProcessLiveness()
         }
         let pool = SFUClientPool(timeout: configuration.sfuCallTimeout) { metrics.grpcError(method: $0) }
         for address in configuration.sfuAddresses { _ = try pool.client(for: address) }
@@ -74,7 +77,7 @@ public struct Backend: Sendable {
         }
         services = BackendServices(
             configuration: configuration, codec: TokenCodec(secret: secret), coordinator: coordinator, chat: chat,
-            directory: directory, sfu: pool, metrics: metrics, geoIP: geoIP,
+            liveness: liveness, directory: directory, sfu: pool, metrics: metrics, geoIP: geoIP,
             policy: PlacementPolicy(catalog: catalog, defaultRegion: defaultRegion,
                                     maxParticipantsPerNode: configuration.maxParticipantsPerNode),
             proxies: proxies, logger: logger)
@@ -113,8 +116,9 @@ public struct Backend: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await services.sfu.run() }
             group.addTask { await services.rooms.run() }
-            // The first node list, before serving (the gRPC connections run in the group above).
+            // The first node list and liveness key, before serving (the gRPC connections run in the group above).
             try? await services.directory.refresh()
+            try? await services.liveness.heartbeat(instance: services.instanceID, ttl: .seconds(6))
             group.addTask {
                 await services.directory.run(interval: configuration.nodeRefreshInterval) { error in
                     services.metrics.redisErrors.increment()
@@ -122,6 +126,7 @@ public struct Backend: Sendable {
                 }
             }
             group.addTask { await relay.run() }
+            group.addTask { await Self.heartbeat(services: services) }
             defer {
                 services.sfu.shutdown()
                 services.rooms.shutdown()
@@ -130,6 +135,19 @@ public struct Backend: Sendable {
             try await app.run()
         }
         await services.coordinator.close()
+    }
+
+    /// Keeps this instance's liveness key fresh (every 2 s, valid 6 s) until cancelled.
+    static func heartbeat(services: BackendServices) async {
+        while !Task.isCancelled {
+            do {
+                try await services.liveness.heartbeat(instance: services.instanceID, ttl: .seconds(6))
+            } catch {
+                services.metrics.redisErrors.increment()
+                services.logger.warning("backend heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(2))
+        }
     }
 
     /// Decides a WebSocket upgrade at `/v1/rtc`: a bad token gets 401 with the

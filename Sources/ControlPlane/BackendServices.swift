@@ -20,6 +20,7 @@ final class BackendServices: Sendable {
     let codec: TokenCodec
     let coordinator: any Coordinator
     let chat: any ChatStore
+    let liveness: any BackendLiveness
     let directory: NodeDirectory
     let sfu: SFUClientPool
     let rooms: LocalRooms
@@ -30,12 +31,13 @@ final class BackendServices: Sendable {
     let logger: Logger
 
     init(configuration: BackendConfiguration, codec: TokenCodec, coordinator: any Coordinator, chat: any ChatStore,
-         directory: NodeDirectory, sfu: SFUClientPool, metrics: BackendMetrics, geoIP: GeoIPDatabase?,
+         liveness: any BackendLiveness, directory: NodeDirectory, sfu: SFUClientPool, metrics: BackendMetrics, geoIP: GeoIPDatabase?,
          policy: PlacementPolicy, proxies: TrustedProxies, logger: Logger) {
         self.configuration = configuration
         self.codec = codec
         self.coordinator = coordinator
         self.chat = chat
+        self.liveness = liveness
         self.directory = directory
         self.sfu = sfu
         self.rooms = LocalRooms(coordinator: coordinator)

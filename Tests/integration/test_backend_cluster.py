@@ -160,3 +160,33 @@ def test_two_backends_share_a_room_through_redis(sfu, redis_addr):
     finally:
         one.stop()
         two.stop()
+
+
+def test_members_of_a_killed_backend_are_removed_on_the_next_join(sfu, redis_addr):
+    addrs = [f"127.0.0.1:{sfu.grpc_port}"]
+    prefix = {"EDGEMESH_KEY_PREFIX": f"t{uuid.uuid4().hex[:6]}"}
+    doomed = BackendProcess(sfu_addrs=addrs, redis_addr=redis_addr, env=prefix, name="backend-doomed")
+    survivor = BackendProcess(sfu_addrs=addrs, redis_addr=redis_addr, env=prefix, name="backend-survivor")
+    room = f"ghost-{uuid.uuid4().hex[:6]}"
+
+    async def scenario():
+        alice = await Client.connect(doomed.ws_url(mint(room=room, identity="alice")))
+        joined_a = await alice.wait_type("joined")
+        bob = await Client.connect(survivor.ws_url(mint(room=room, identity="bob")))
+        await bob.wait_type("joined")
+        doomed.stop(kill=True)
+        await alice.wait_closed(10)
+        await bob.ping()
+        await asyncio.sleep(7)  # the killed backend's liveness key (6 s) expires
+        carol = await Client.connect(survivor.ws_url(mint(room=room, identity="carol")))
+        joined_c = await carol.wait_type("joined")
+        assert [p["identity"] for p in joined_c["participants"]] == ["bob"]
+        await bob.wait_type("participant_left", participantId=joined_a["participant"]["id"])
+        await bob.close()
+        await carol.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        doomed.stop()
+        survivor.stop()

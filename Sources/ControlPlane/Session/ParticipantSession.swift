@@ -124,7 +124,7 @@ final class ParticipantSession {
             try await publish(.participantLeft(old.id))
         }
         try await coordinator.addMember(record, to: room)
-        let members = try await coordinator.members(of: room)
+        let members = try await removeGhosts(try await coordinator.members(of: room))
         let tracks = try await coordinator.tracks(in: room)
         let history = try await services.chat.recent(room: room)
 
@@ -150,6 +150,26 @@ final class ParticipantSession {
         try await publish(.participantJoined(record, tracks: []))
         logger.debug("joined", metadata: ["node": "\(nodeID)", "others": "\(others.count)"])
         await autoSubscribe(others.flatMap(\.1))
+    }
+
+    /// Removes members whose backend instance is gone (killed without
+    /// cleaning up), announcing their departure; returns the others.
+    private func removeGhosts(_ members: [MemberRecord]) async throws -> [MemberRecord] {
+        let backends = Array(Set(members.map(\.backend)).subtracting([services.instanceID]))
+        let alive = try await services.liveness.alive(backends).union([services.instanceID])
+        var present: [MemberRecord] = []
+        for member in members {
+            guard !alive.contains(member.backend) else {
+                present.append(member)
+                continue
+            }
+            logger.info("removing a member of a backend that is gone", metadata: ["member": "\(member.id)", "backend": "\(member.backend)"])
+            for track in try await services.coordinator.removeMember(member.id, from: room) {
+                try await publish(.trackUnpublished(track))
+            }
+            try await publish(.participantLeft(member.id))
+        }
+        return present
     }
 
     /// Publishes a room signal to every instance serving the room.
