@@ -189,7 +189,7 @@ struct RoomSignalTests {
                                 simulcast: ["q", "h", "f"], region: member.region, node: member.node)
         let chat = ChatRecord(id: "CH_1", fromID: "PA_1", fromIdentity: "alice", fromName: "Alice", text: "hi", ts: 1)
         let signals: [RoomSignal] = [
-            .participantJoined(member, tracks: [track]), .participantLeft(member.id), .trackPublished(track),
+            .participantJoined(member, tracks: [track]), .participantLeft(member.id), .tracksPublished([track, track]),
             .trackUnpublished(track), .trackMuted(track.id, muted: true), .chat(chat, sender: member.id, ref: "r"),
             .kick(member.id, reason: "again"),
         ]

@@ -109,6 +109,7 @@ def test_publish_auto_subscribe_and_media(backend):
                     assert track["track"]["id"] in known, (track, bob.messages)
         carried = {t["track"]["id"] for t in own for o in bob.of_type("offer") if t["track"]["id"] in o["sdp"]}
         assert carried == {t["track"]["id"] for t in own}, "offers name the tracks they carry (a=msid)"
+        assert len(bob.of_type("offer")) == 1, "the tracks of one publish come in one server offer"
 
         # Bob publishes too and Alice subscribes: both have both transports connected (join latency).
         back = Subscriber()

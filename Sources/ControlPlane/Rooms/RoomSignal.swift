@@ -9,7 +9,8 @@ enum RoomSignal: Sendable, Equatable {
     case participantJoined(MemberRecord, tracks: [TrackRecord])
     /// Sent after the `trackUnpublished` of the participant's tracks.
     case participantLeft(MemberID)
-    case trackPublished(TrackRecord)
+    /// Tracks of one publish (one signal, so subscribers renegotiate once).
+    case tracksPublished([TrackRecord])
     case trackUnpublished(TrackRecord)
     case trackMuted(MediaTrackID, muted: Bool)
     /// `ref` is echoed only to `sender`.
@@ -33,7 +34,7 @@ enum RoomSignal: Sendable, Equatable {
         switch self {
         case .participantJoined: "participant_joined"
         case .participantLeft: "participant_left"
-        case .trackPublished: "track_published"
+        case .tracksPublished: "track_published"
         case .trackUnpublished: "track_unpublished"
         case .trackMuted: "track_muted"
         case .chat: "chat"
@@ -49,7 +50,8 @@ enum RoomSignal: Sendable, Equatable {
             body.member = member
             body.tracks = tracks
         case .participantLeft(let id): body.memberID = id
-        case .trackPublished(let track), .trackUnpublished(let track): body.track = track
+        case .tracksPublished(let tracks): body.tracks = tracks
+        case .trackUnpublished(let track): body.track = track
         case .trackMuted(let id, let muted):
             body.trackID = id
             body.muted = muted
@@ -76,8 +78,8 @@ enum RoomSignal: Sendable, Equatable {
             guard let id = body.memberID else { return nil }
             self = .participantLeft(id)
         case "track_published":
-            guard let track = body.track else { return nil }
-            self = .trackPublished(track)
+            guard let tracks = body.tracks, !tracks.isEmpty else { return nil }
+            self = .tracksPublished(tracks)
         case "track_unpublished":
             guard let track = body.track else { return nil }
             self = .trackUnpublished(track)

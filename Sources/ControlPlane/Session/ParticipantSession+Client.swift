@@ -34,6 +34,7 @@ extension ParticipantSession {
             sendError(error.kind == .invalidArgument ? .sdpInvalid : .internal, "publish failed: \(error.message)", ref: ref)
             return
         }
+        var published: [TrackRecord] = []
         for track in result.tracks {
             let kind = track.kind == .audio ? "audio" : "video"
             let info = trackInfo[track.mid]
@@ -44,10 +45,18 @@ extension ParticipantSession {
             ownTrackMids[record.id] = track.mid
             do {
                 try await services.coordinator.publishTrack(record, in: room)
-                try await publish(.trackPublished(record))
+                published.append(record)
             } catch {
                 metrics.redisErrors.increment()
-                sendError(.internal, "announcing track \(record.id.rawValue) failed", ref: ref)
+                sendError(.internal, "storing track \(record.id.rawValue) failed", ref: ref)
+            }
+        }
+        if !published.isEmpty {
+            do {
+                try await publish(.tracksPublished(published))
+            } catch {
+                metrics.redisErrors.increment()
+                sendError(.internal, "announcing the published tracks failed", ref: ref)
             }
         }
         send(ServerMessage.sdp("answer", target: .publisher, sdp: result.answer, ref: ref))

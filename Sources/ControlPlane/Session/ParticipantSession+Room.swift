@@ -15,12 +15,15 @@ extension ParticipantSession {
             guard id != participantID, knownMembers.removeValue(forKey: id) != nil else { return }
             for track in knownTracks.values where track.member == id { await forget(track) }
             send(ServerMessage.participantLeft(id))
-        case .trackPublished(let track):
-            guard knownTracks[track.id] == nil else { return }
-            guard track.member == participantID || knownMembers[track.member] != nil else { return }
-            knownTracks[track.id] = track
-            send(ServerMessage.trackPublished(track))
-            await autoSubscribe([track])
+        case .tracksPublished(let tracks):
+            let fresh = tracks.filter { track in
+                knownTracks[track.id] == nil && (track.member == participantID || knownMembers[track.member] != nil)
+            }
+            for track in fresh {
+                knownTracks[track.id] = track
+                send(ServerMessage.trackPublished(track))
+            }
+            await autoSubscribe(fresh)
         case .trackUnpublished(let track):
             guard let known = knownTracks[track.id] else { return }
             await forget(known)
