@@ -61,7 +61,7 @@ def generated_stubs():
 
 
 class SFUProcess:
-    def __init__(self, region="test", node_id=None):
+    def __init__(self, region="test", node_id=None, extra_args=()):
         self.grpc_port = free_port()
         self.rtc_port = free_port(socket.SOCK_DGRAM)
         self.metrics_port = free_port()
@@ -73,7 +73,7 @@ class SFUProcess:
         self.proc = subprocess.Popen(
             [edgemesh_bin(), "sfu", "--region", region, "--node-id", self.node_id,
              "--grpc-port", str(self.grpc_port), "--rtc-port", str(self.rtc_port),
-             "--metrics-port", str(self.metrics_port)],
+             "--metrics-port", str(self.metrics_port), *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_until(self.healthy, 30, f"{self.node_id} /healthz")
 
