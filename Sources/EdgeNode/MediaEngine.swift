@@ -76,7 +76,8 @@ final class MediaEngine: @unchecked Sendable {
             guard let username = ICEUsername(peekingRequest: bytes),
                   let found = transportsByUfrag[username.localUfrag]
             else {
-                metrics.drop(.unknownTransport)
+                // Not even a STUN header: malformed, as it would be from a known address.
+                metrics.drop(STUNMessage.isSTUN(bytes) ? .unknownTransport : .malformed)
                 return
             }
             transport = found
