@@ -142,6 +142,10 @@ final class MediaEngine: @unchecked Sendable {
         }
         if dtls.state == .connected, !transport.isConnected {
             dtlsConnected(transport, dtls: dtls)
+        } else if dtls.state == .closed {
+            // The peer closed its connection (close_notify, RFC 5246 §7.2.1): stop
+            // sending to it now rather than when its consent runs out.
+            failTransport(transport, reason: "dtls: close_notify from the peer")
         }
     }
 

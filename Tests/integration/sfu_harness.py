@@ -2,6 +2,7 @@
 against one node, a WatchEvents reader, a UDP relay that can tamper with or
 silence a peer's path, hand-built STUN requests, /proc and /metrics readers."""
 import asyncio
+import collections
 import hashlib
 import hmac
 import os
@@ -13,6 +14,7 @@ import time
 import zlib
 
 import grpc
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection
 
 from peers import (AudioStreamTrack, MovingVideoTrack, RTCSessionDescription, Subscriber,
                    new_peer_connection, wait_for)
@@ -46,13 +48,44 @@ async def publish(stub, pb, room, participant, *, video=True, audio=True, relay=
     return pc, reply
 
 
+class BundledSubscriber(Subscriber):
+    """A Subscriber whose peer connection uses the max-bundle policy. With
+    aiortc's default ("balanced"), answering an offer with two or more
+    sections of a kind leaves every further section of the kind that is not
+    the first section's kind on a transport BUNDLE discarded (aiortc 1.16,
+    RTCPeerConnection.__createTransceiver marks it bundled to a transport
+    that is then replaced): it never receives anything."""
+
+    def __init__(self):  # noqa: D107 - same attributes as Subscriber
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        self.video_frames = 0
+        self.audio_frames = 0
+        self.video_sizes = []
+        self.tasks = []
+        self.frames_by_track = collections.Counter()
+        self.pc.on("track", self._on_track)
+
+    async def _consume(self, track):
+        while True:
+            try:
+                frame = await track.recv()
+            except Exception:  # noqa: BLE001 - track ended
+                return
+            self.frames_by_track[track.id] += 1
+            if track.kind == "video":
+                self.video_frames += 1
+                self.video_sizes.append((frame.width, frame.height))
+            else:
+                self.audio_frames += 1
+
+
 async def subscribe(stub, pb, room, participant, track_ids, *, relay=None, create=True):
     """(CreateParticipant +) Subscribe + server offer + aiortc answer; returns a Subscriber."""
     if create:
         stub.CreateParticipant(pb.CreateParticipantRequest(room=room, participant_id=participant))
     stub.Subscribe(pb.SubscribeRequest(room=room, participant_id=participant, track_ids=track_ids,
                                        quality=pb.QUALITY_HIGH))
-    sub = Subscriber()
+    sub = BundledSubscriber()
     offer = stub.CreateSubscriberOffer(pb.CreateSubscriberOfferRequest(room=room, participant_id=participant))
     sdp = offer.offer_sdp if relay is None else relay.rewrite(offer.offer_sdp)
     await sub.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
