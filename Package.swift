@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edgemesh", targets: ["EdgeMeshCLI"]),
+        .library(name: "RTP", targets: ["RTP"]),  // for benchmarks/ (wire-bench)
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

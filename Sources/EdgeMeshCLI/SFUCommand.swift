@@ -12,6 +12,10 @@ struct SFUCommand: AsyncParsableCommand {
     @Option(help: "Region this node serves (REGION).") var region: String?
     @Option(name: .customLong("node-id"), help: "Node id, unique in the mesh (NODE_ID).") var nodeID: String?
     @Option(help: "Address every socket binds to (BIND_HOST, default 127.0.0.1).") var bind: String?
+    @Option(name: .customLong("bind6"), help: "IPv6 address for a second media socket and an IPv6 candidate (BIND_HOST6).")
+    var bind6: String?
+    @Option(name: .customLong("announce-ip6"), help: "IPv6 address put in ICE candidates (ANNOUNCE_IP6, default: --bind6).")
+    var announceIP6: String?
     @Option(name: .customLong("grpc-port"), help: "gRPC control port (GRPC_PORT, default 50051).") var grpcPort: Int?
     @Option(name: .customLong("rtc-port"), help: "UDP port for all WebRTC media (RTC_PORT, default 40000).") var rtcPort: Int?
     @Option(name: .customLong("announce-ip"), help: "Address put in ICE candidates (ANNOUNCE_IP, default: the bind address).")
@@ -42,6 +46,8 @@ struct SFUCommand: AsyncParsableCommand {
         config.consentTimeoutSeconds = try consentTimeout ?? Environment.int("CONSENT_TIMEOUT", range: 1...3600)
             ?? config.consentTimeoutSeconds
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
+        config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
+        config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")
         let logger = try makeLogger(label: "edgemesh.sfu", level: logLevel ?? Environment.string("LOG_LEVEL"))
         let configuration = config
         try await runUntilSignal {

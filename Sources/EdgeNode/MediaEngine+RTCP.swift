@@ -20,7 +20,14 @@ extension MediaEngine {
                 return
             }
             guard let rtcp = next else { return }
-            guard transport.role == .subscriber else { continue }
+            guard transport.role == .subscriber else {
+                if case .senderReport(let sr) = rtcp {
+                    for producer in transport.producersByMid.values {
+                        producer.senderReportReceived(ssrc: sr.ssrc.rawValue, compactNTP: sr.compactNTPTime, nowNanoseconds: now)
+                    }
+                }
+                continue
+            }
             switch rtcp {
             case .genericNACK(let nack):
                 guard let consumer = transport.consumersBySSRC[nack.mediaSSRC.rawValue] else { continue }
@@ -40,6 +47,10 @@ extension MediaEngine {
                 let video = transport.consumersBySSRC.values.filter { $0.producer.kind == .video }
                 guard !video.isEmpty else { continue }
                 let share = bitrate / UInt64(video.count)
+                logger.trace("remb from subscriber", metadata: [
+                    "transport": "\(transport.id)", "bps": "\(bitrate)",
+                    "layers": "\(video.map { "\($0.currentLayer ?? -1)->\($0.targetLayer)" })",
+                ])
                 for consumer in video { consumer.setBandwidthEstimate(share, nowNanoseconds: now) }
             default:
                 continue
@@ -47,25 +58,50 @@ extension MediaEngine {
         }
     }
 
-    /// Sends one RTCP packet (plaintext written by `packet`) on a transport.
-    func sendRTCP(_ rtcp: RTCPPacket, on transport: WebRTCTransport) {
-        sendProtected(on: transport, isRTCP: true, maxLength: 1200) { out in
-            try? rtcp.write(into: out)
+    /// Sends one compound RTCP packet on a transport.
+    func sendRTCP(_ packets: [RTCPPacket], on transport: WebRTCTransport) {
+        guard !packets.isEmpty else { return }
+        sendProtected(on: transport, isRTCP: true, maxLength: RTCPCompound.marshalSize(packets)) { out in
+            try? RTCPCompound.write(packets, into: out)
         }
     }
 
-    /// Once a second: REMB to publishers (the node can take what they send;
-    /// it lets senders ramp up to every simulcast layer), and sender reports
-    /// to subscribers.
+    func sendRTCP(_ rtcp: RTCPPacket, on transport: WebRTCTransport) {
+        sendRTCP([rtcp], on: transport)
+    }
+
+    /// About once a second: receiver reports and REMB to publishers (the
+    /// node can take what they send; REMB lets senders ramp up to every
+    /// simulcast layer), and sender reports to subscribers.
     func sendPeriodicRTCP(nowNanoseconds now: UInt64) {
+        let ntp = WallClock.ntpTime()
         for transports in participants.values {
             let publisher = transports.publisher
             if publisher.isConnected, !publisher.inboundStreams.isEmpty {
+                var reports: [ReceptionReport] = []
+                for producer in publisher.producersByMid.values {
+                    reports += producer.makeReceptionReports(nowNanoseconds: now)
+                }
+                var packets: [RTCPPacket] = []
+                for chunk in stride(from: 0, to: max(reports.count, 1), by: 31) {
+                    packets.append(.receiverReport(ReceiverReport(
+                        ssrc: Self.feedbackSenderSSRC, reports: Array(reports[chunk..<min(chunk + 31, reports.count)]))))
+                }
                 let ssrcs = publisher.inboundStreams.keys.prefix(32).map { SSRC($0) }
                 let (exponent, mantissa) = Self.rembFields(bitsPerSecond: configuration.publisherBitrateCap)
-                sendRTCP(.receiverEstimatedMaxBitrate(ReceiverEstimatedMaxBitrate(
-                    senderSSRC: Self.feedbackSenderSSRC, exponent: exponent, mantissa: mantissa, ssrcs: ssrcs)),
-                    on: publisher)
+                packets.append(.receiverEstimatedMaxBitrate(ReceiverEstimatedMaxBitrate(
+                    senderSSRC: Self.feedbackSenderSSRC, exponent: exponent, mantissa: mantissa, ssrcs: ssrcs)))
+                sendRTCP(packets, on: publisher)
+            }
+            let subscriber = transports.subscriber
+            if subscriber.isConnected {
+                let reports = subscriber.consumersBySSRC.values.compactMap {
+                    $0.makeSenderReport(nowNanoseconds: now, ntpTime: ntp)
+                }
+                // One compound packet per few reports keeps datagrams small.
+                for chunk in stride(from: 0, to: reports.count, by: 8) {
+                    sendRTCP(reports[chunk..<min(chunk + 8, reports.count)].map { .senderReport($0) }, on: subscriber)
+                }
             }
         }
     }

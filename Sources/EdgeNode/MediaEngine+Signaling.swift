@@ -32,7 +32,7 @@ extension MediaEngine {
         let answer: PublisherAnswer
         do {
             transport.answerVersion += 1
-            answer = try PublisherAnswerer().answer(
+            answer = try Negotiation.publisherAnswerer.answer(
                 to: offer,
                 transport: Negotiation.transportParameters(
                     ufrag: transport.localUfrag, password: transport.localPassword, certificate: certificate,
@@ -165,9 +165,13 @@ extension MediaEngine {
         transport.awaitingAnswer = false
     }
 
-    /// This node's ICE candidates (one UDP host candidate).
+    /// This node's ICE candidates: a UDP host candidate per address family.
     func candidates() -> [ICECandidate] {
-        [ICECandidate.host(address: configuration.candidateAddress, port: UInt16(clamping: rtcPort))]
+        var candidates = [ICECandidate.host(address: configuration.candidateAddress, port: UInt16(clamping: rtcPort))]
+        if channelV6 != nil, let address = configuration.candidateAddressV6 {
+            candidates.append(ICECandidate.host(address: address, port: UInt16(clamping: rtcPort), foundation: "3"))
+        }
+        return candidates
     }
 }
 

@@ -20,8 +20,9 @@ final class MediaEngine: @unchecked Sendable {
     let logger: Logger
     let dtlsContext: DTLSContext
     let certificate: DTLSCertificate
-    /// Set once the UDP channel is bound.
+    /// Set once the UDP channels are bound (IPv6 only when configured).
     var channel: (any Channel)?
+    var channelV6: (any Channel)?
     var rtcPort: Int = 0
 
     var rooms: [RoomName: Room] = [:]
@@ -33,6 +34,8 @@ final class MediaEngine: @unchecked Sendable {
     /// Where RTX packets are rebuilt into their original form.
     var rtxScratch: UnsafeMutableRawBufferPointer
     let clock = NanosecondClock()
+    /// When receiver/sender reports last went out.
+    var lastPeriodicRTCP: UInt64 = 0
 
     init(
         eventLoop: any EventLoop, configuration: NodeConfiguration, metrics: NodeMetrics,
@@ -216,7 +219,7 @@ final class MediaEngine: @unchecked Sendable {
     // MARK: sending
 
     func send(_ datagram: [UInt8], to address: SocketAddress) {
-        guard let channel else { return }
+        guard let channel = channel(for: address) else { return }
         var buffer = channel.allocator.buffer(capacity: datagram.count)
         buffer.writeBytes(datagram)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
@@ -225,7 +228,9 @@ final class MediaEngine: @unchecked Sendable {
     /// Protects a plaintext RTP or RTCP packet written by `write` for `transport` and queues it
     /// (flushed at the end of the read batch or the timer tick).
     func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
-        guard let channel, let address = transport.remoteAddress, let srtp = transport.srtpOutbound else { return }
+        guard let address = transport.remoteAddress, let channel = channel(for: address),
+              let srtp = transport.srtpOutbound
+        else { return }
         var buffer = channel.allocator.buffer(capacity: maxLength + SRTPSession.maxTrailer)
         let ok: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxLength + SRTPSession.maxTrailer) { out in
             guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
@@ -248,6 +253,12 @@ final class MediaEngine: @unchecked Sendable {
 
     func flush() {
         channel?.flush()
+        channelV6?.flush()
+    }
+
+    /// The socket of the address family of `address`.
+    func channel(for address: SocketAddress) -> (any Channel)? {
+        address.protocol == .inet6 ? channelV6 : channel
     }
 }
 

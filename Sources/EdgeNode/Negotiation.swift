@@ -50,6 +50,21 @@ enum Negotiation {
         return RemoteTransportParameters(ufrag: ufrag, password: password, fingerprints: fingerprints, localDTLSRole: role)
     }
 
+    /// What publishers may send. transport-cc is left out (feedback and
+    /// header extension) until the node sends transport-wide feedback: a
+    /// browser that negotiated it would wait for that feedback and keep its
+    /// send rate at the start value; without it, it follows the node's REMB.
+    static let publisherAnswerer: PublisherAnswerer = {
+        var configuration = PublisherAnswerer.Configuration()
+        configuration.codecs = configuration.codecs.map { codec in
+            var codec = codec
+            codec.feedback.removeAll { $0 == .transportCC }
+            return codec
+        }
+        configuration.headerExtensions.removeAll { $0.uri == HeaderExtensionURI.transportWideCC }
+        return PublisherAnswerer(configuration: configuration)
+    }()
+
     static func transportParameters(
         ufrag: String, password: String, certificate: DTLSCertificate, candidates: [ICECandidate]
     ) -> TransportParameters {

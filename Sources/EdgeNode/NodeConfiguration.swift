@@ -7,6 +7,11 @@ public struct NodeConfiguration: Sendable {
     public var nodeID: String = "sfu-1"
     /// Address the sockets bind to. Loopback by default (dev mode).
     public var bindHost: String = "127.0.0.1"
+    /// `BIND_HOST6`: an IPv6 address for a second media socket (same port)
+    /// and an IPv6 host candidate; nil for IPv4 only.
+    public var bindHostV6: String?
+    /// `ANNOUNCE_IP6`: the IPv6 address put in ICE candidates (defaults to `bindHostV6`).
+    public var announceIPv6: String?
     /// `GRPC_PORT`: the control API (gRPC, plaintext HTTP/2).
     public var grpcPort: Int = 50051
     /// `RTC_PORT`: the one UDP port for all WebRTC media.
@@ -17,6 +22,9 @@ public struct NodeConfiguration: Sendable {
     public var metricsPort: Int = 9090
     /// Largest UDP datagram sent (SRTP packets and DTLS flights).
     public var mtu: Int = 1200
+    /// A negotiated transport that has not completed ICE and DTLS within this
+    /// many seconds is closed (`transport_failed`).
+    public var connectTimeoutSeconds: Int = 30
     /// ICE consent: a transport with no valid binding request for this long is closed.
     public var consentTimeoutSeconds: Int = 30
     /// The bitrate publishers are told they may send (REMB), bits per second.
@@ -28,4 +36,6 @@ public struct NodeConfiguration: Sendable {
 
     /// The address in ICE candidates.
     public var candidateAddress: String { announceIP ?? bindHost }
+    /// The IPv6 address in ICE candidates, if IPv6 is on.
+    public var candidateAddressV6: String? { announceIPv6 ?? bindHostV6 }
 }

@@ -33,8 +33,15 @@ public struct NodeService: Sendable {
             engine: engine, host: configuration.bindHost, port: configuration.rtcPort,
             vectorReadCount: configuration.vectorReadCount)
         let rtcPort = channel.localAddress?.port ?? configuration.rtcPort
+        let channelV6: (any Channel)? = if let hostV6 = configuration.bindHostV6 {
+            try await MediaServer.bind(
+                engine: engine, host: hostV6, port: rtcPort, vectorReadCount: configuration.vectorReadCount)
+        } else {
+            nil
+        }
         try await eventLoop.submit {
             engine.channel = channel
+            engine.channelV6 = channelV6
             engine.rtcPort = rtcPort
             engine.startTimers()
         }.get()
@@ -42,15 +49,25 @@ public struct NodeService: Sendable {
             host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group)
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
-                address: .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
+                address: configuration.bindHost.contains(":")
+                    ? .ipv6(host: configuration.bindHost, port: configuration.grpcPort)
+                    : .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
                 transportSecurity: .plaintext, eventLoopGroup: group),
             services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask { try await grpcServer.serve() }
-                if let address = try await grpcServer.listeningAddress?.ipv4 {
+                tasks.addTask {
+                    do {
+                        try await grpcServer.serve()
+                    } catch {
+                        // Shutting down: the transport reports the cancellation as an error.
+                        if !Task.isCancelled { throw error }
+                    }
+                }
+                if let address = try await grpcServer.listeningAddress {
+                    let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
                     onReady(BoundPorts(
-                        grpc: address.port, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))
+                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))
                 }
                 logger.info("sfu node ready", metadata: [
                     "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
@@ -63,6 +80,7 @@ public struct NodeService: Sendable {
             grpcServer.beginGracefulShutdown()
             events.finishAll()
             channel.close(promise: nil)
+            channelV6?.close(promise: nil)
             metricsServer.closeNow()
         }
     }

@@ -56,7 +56,8 @@ extension UnsafeMutableRawBufferPointer {
     @inline(__always) func putBytes(_ bytes: [UInt8], _ offset: Int) {
         guard !bytes.isEmpty, let base = baseAddress else { return }
         bytes.withUnsafeBytes { src in
-            (base + offset).copyMemory(from: src.baseAddress.unsafelyUnwrapped, byteCount: src.count)
+            guard let start = src.baseAddress else { return }
+            (base + offset).copyMemory(from: start, byteCount: src.count)
         }
     }
 

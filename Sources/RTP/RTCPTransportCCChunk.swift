@@ -46,11 +46,23 @@ public struct PacketStatusChunk: RawRepresentable, Sendable, Hashable {
     /// A status vector: 1-bit symbols when all fit and there are at most 14,
     /// else 2-bit symbols (at most 7). Unused slots are "not received".
     public static func vector(_ symbols: [PacketStatusSymbol]) throws(RTPError) -> PacketStatusChunk {
-        if symbols.count <= 14 && !symbols.contains(.receivedLargeDelta) {
-            var word: UInt16 = 0x8000
-            for (i, s) in symbols.enumerated() { word |= UInt16(s.rawValue) << (13 - i) }
-            return PacketStatusChunk(rawValue: word)
+        if symbols.count <= 14 && !symbols.contains(.receivedLargeDelta) { return try oneBitVector(symbols) }
+        return try twoBitVector(symbols)
+    }
+
+    /// A status vector of up to 14 one-bit symbols (no large deltas).
+    public static func oneBitVector(_ symbols: [PacketStatusSymbol]) throws(RTPError) -> PacketStatusChunk {
+        guard symbols.count <= 14 else { throw .tooManyItems(.packetStatusChunk, count: symbols.count, limit: 14) }
+        var word: UInt16 = 0x8000
+        for (i, s) in symbols.enumerated() {
+            guard s != .receivedLargeDelta else { throw .invalidValue(.packetStatusChunk, value: Int(s.rawValue)) }
+            word |= UInt16(s.rawValue) << (13 - i)
         }
+        return PacketStatusChunk(rawValue: word)
+    }
+
+    /// A status vector of up to 7 two-bit symbols.
+    public static func twoBitVector(_ symbols: [PacketStatusSymbol]) throws(RTPError) -> PacketStatusChunk {
         guard symbols.count <= 7 else { throw .tooManyItems(.packetStatusChunk, count: symbols.count, limit: 7) }
         var word: UInt16 = 0xC000
         for (i, s) in symbols.enumerated() { word |= UInt16(s.rawValue) << (12 - 2 * i) }

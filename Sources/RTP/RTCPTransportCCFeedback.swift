@@ -120,11 +120,13 @@ extension TransportLayerCC {
             }
             let wide = symbols[i..<min(i + 14, symbols.count)]
             if !wide.contains(.receivedLargeDelta) {
-                chunks.append(try .vector(Array(wide)))
+                chunks.append(try .oneBitVector(Array(wide)))
                 i += wide.count
             } else {
+                // Always a 2-bit vector here, even if these 7 would fit 1-bit:
+                // a 1-bit vector would claim 14 statuses.
                 let narrow = symbols[i..<min(i + 7, symbols.count)]
-                chunks.append(try .vector(Array(narrow)))
+                chunks.append(try .twoBitVector(Array(narrow)))
                 i += narrow.count
             }
         }

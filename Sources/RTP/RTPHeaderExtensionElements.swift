@@ -66,7 +66,8 @@ public struct RTPHeaderExtensionIterator: IteratorProtocol {
 ///           ...data   |    0 (pad)    |    0 (pad)    |  ID   | L=3   |
 ///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 ///
-/// (value length is L+1; ID 0 is a padding byte; ID 15 ends processing.)
+/// (value length is L+1; a byte with ID 0 is padding whatever its L;
+/// ID 15 ends processing.)
 ///
 /// Two-byte form (RFC 8285 §4.3), after the 0x100X/length word:
 ///
@@ -105,7 +106,9 @@ struct RTPExtensionCursor {
         guard end <= packet.count else { return .end }
         while offset < end {
             let b = packet.u8(offset)
-            if b == 0 {
+            // A zero id is a padding byte; in the one-byte form its length
+            // nibble is ignored (as libwebrtc does), so only the high nibble counts.
+            if b == 0 || (mode == 1 && b >> 4 == 0) {
                 offset += 1
                 continue
             }

@@ -141,11 +141,22 @@ public struct TransportParameters: Sendable, Hashable {
             throw .invalidParameter(name: "fingerprint", value: SDPError.clip(fingerprint.sdpValue))
         }
         for candidate in candidates {
-            let tokens = [candidate.foundation, candidate.transport.rawValue, candidate.address, candidate.type.rawValue]
+            let tokens = [candidate.foundation, candidate.transport.rawValue, candidate.type.rawValue]
                 + candidate.extensions.flatMap { [$0.name, $0.value] }
-                + [candidate.relatedAddress].compactMap { $0 }
-            guard tokens.allSatisfy(Lex.isToken) else {
+            let addresses = [candidate.address] + [candidate.relatedAddress].compactMap { $0 }
+            guard tokens.allSatisfy(Lex.isToken), addresses.allSatisfy(Self.isConnectionAddress) else {
                 throw .invalidParameter(name: "candidate", value: SDPError.clip(candidate.attributeValue))
+            }
+        }
+    }
+
+    /// An IPv4 or IPv6 address or a host name (RFC 8839 connection-address):
+    /// letters, digits, `.`, `:` and `-`.
+    static func isConnectionAddress(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2E, 0x3A, 0x2D: return true
+            default: return false
             }
         }
     }

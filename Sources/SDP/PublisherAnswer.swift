@@ -4,6 +4,26 @@ public struct PublisherAnswer: Sendable, Hashable {
     public var description: SessionDescription
     /// One entry per offered media section, in order.
     public var media: [NegotiatedMedia]
+
+    /// The SFU's DTLS role as written in the answer (`passive` unless the
+    /// client offered `passive`), from the first accepted section.
+    public var localSetup: SetupRole? {
+        guard let index = media.firstIndex(where: \.isAccepted), description.media.indices.contains(index) else {
+            return nil
+        }
+        return description.media[index].setup
+    }
+
+    /// The client's ICE credentials (first accepted section; with BUNDLE
+    /// they are the transport's).
+    public var remoteCredentials: ICECredentials? {
+        media.first(where: \.isAccepted)?.offered.iceCredentials
+    }
+
+    /// The client's certificate fingerprints (first accepted section).
+    public var remoteFingerprints: [Fingerprint] {
+        media.first(where: \.isAccepted)?.offered.fingerprints ?? []
+    }
 }
 
 /// The outcome of one offered media section of a publisher's offer.

@@ -55,7 +55,7 @@ public struct MediaSummary: Sendable, Hashable {
     public var rtcpMux: Bool
     public var rtcpReducedSize: Bool
 
-    public init(_ description: SessionDescription, index: Int) {
+    init(_ description: SessionDescription, index: Int) {
         let media = description.media.indices.contains(index)
             ? description.media[index] : MediaDescription(kind: .audio, port: 0, proto: "", formats: [])
         self.index = index

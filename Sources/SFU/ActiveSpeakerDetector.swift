@@ -5,15 +5,20 @@ public struct ActiveSpeakerDetector<Key: Hashable & Sendable>: Sendable {
     public struct Configuration: Sendable {
         /// Levels are averaged over windows this long.
         public var intervalNanoseconds: UInt64 = 500_000_000
-        /// A producer counts as speaking when its average level (dBov) is at most this.
-        public var speakingThreshold: UInt8 = 60
+        /// A packet is loud when its level (-dBov) is at most this (-70 dBov).
+        public var speakingThreshold: UInt8 = 70
+        /// A producer is speaking when at least this share of its packets in
+        /// the window were loud (speech has pauses; a beep or a word suffices).
+        public var minimumLoudShare: Double = 0.1
         /// How many speakers are reported.
         public var maxSpeakers: Int = 3
         public init() {}
     }
 
     private struct Accumulator: Sendable {
-        var sum: UInt64 = 0
+        /// Sum and count of the loud packets' levels.
+        var loudSum: UInt64 = 0
+        var loudCount: UInt64 = 0
         var count: UInt64 = 0
     }
 
@@ -28,8 +33,12 @@ public struct ActiveSpeakerDetector<Key: Hashable & Sendable>: Sendable {
 
     /// Records one packet's audio level.
     public mutating func record(_ key: Key, level: UInt8) {
-        accumulators[key, default: Accumulator()].sum += UInt64(min(level, 127))
+        let level = min(level, 127)
         accumulators[key, default: Accumulator()].count += 1
+        if level <= configuration.speakingThreshold {
+            accumulators[key, default: Accumulator()].loudSum += UInt64(level)
+            accumulators[key, default: Accumulator()].loudCount += 1
+        }
     }
 
     /// Forgets a producer (it was closed).
@@ -47,9 +56,9 @@ public struct ActiveSpeakerDetector<Key: Hashable & Sendable>: Sendable {
         guard nowNanoseconds &- start >= configuration.intervalNanoseconds else { return nil }
         windowStart = nowNanoseconds
         var speaking: [(key: Key, level: UInt8)] = []
-        for (key, acc) in accumulators where acc.count > 0 {
-            let average = UInt8(acc.sum / acc.count)
-            if average <= configuration.speakingThreshold { speaking.append((key, average)) }
+        for (key, acc) in accumulators where acc.loudCount > 0 {
+            guard Double(acc.loudCount) >= Double(acc.count) * configuration.minimumLoudShare else { continue }
+            speaking.append((key, UInt8(clamping: acc.loudSum / acc.loudCount)))
         }
         for key in accumulators.keys { accumulators[key] = Accumulator() }
         speaking.sort { $0.level < $1.level }

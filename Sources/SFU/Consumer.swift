@@ -18,6 +18,9 @@ public final class Consumer {
     /// Becomes true when the subscriber's transport can send media.
     public var isReady = false
     public private(set) var packetsSent: UInt64 = 0
+    public private(set) var octetsSent: UInt64 = 0
+    /// When the last packet left (for sender reports).
+    public private(set) var lastSentNanoseconds: UInt64 = 0
     public private(set) var retransmissions: UInt64 = 0
     public private(set) weak var sink: (any MediaSink)?
 
@@ -54,9 +57,11 @@ public final class Consumer {
             sourceSSRC: info.ssrc, sequenceNumber: info.sequenceNumber, timestamp: info.timestamp,
             nowNanoseconds: nowNanoseconds)
         else { return false }
-        sink.sendRTP(packet, rewrite: RTPRewrite(
+        sink.sendRTP(packet, header: info.header, rewrite: RTPRewrite(
             ssrc: SSRC(ssrc), sequenceNumber: out.sequenceNumber, timestamp: out.timestamp, payloadType: payloadType, extensionIDs: extensionIDs))
         packetsSent &+= 1
+        octetsSent &+= UInt64(packet.count)
+        lastSentNanoseconds = nowNanoseconds
         return true
     }
 
@@ -76,13 +81,24 @@ public final class Consumer {
                     ssrc: SSRC(self.ssrc), sequenceNumber: outSeq,
                     timestamp: header.timestamp &+ rewriter.timestampOffsetForRetransmission,
                     payloadType: payloadType, extensionIDs: extensionIDs)
-                sink.sendRTP(bytes, rewrite: rewrite)
+                sink.sendRTP(bytes, header: header, rewrite: rewrite)
                 return true
             }
             if done == true { resent += 1 }
         }
         retransmissions &+= UInt64(resent)
         return resent
+    }
+
+    /// An RFC 3550 §6.4.1 sender report for this consumer's stream: the RTP
+    /// time of `ntpTime` is extrapolated from the last packet sent.
+    public func makeSenderReport(nowNanoseconds: UInt64, ntpTime: UInt64) -> SenderReport? {
+        guard rewriter.hasStarted else { return nil }
+        let elapsedMicros = (nowNanoseconds &- lastSentNanoseconds) / 1_000
+        let ticks = UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(producer.clockRate) / 1_000_000)
+        return SenderReport(
+            ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rewriter.lastTimestamp &+ ticks,
+            packetCount: UInt32(truncatingIfNeeded: packetsSent), octetCount: UInt32(truncatingIfNeeded: octetsSent))
     }
 
     /// The subscriber asked for a keyframe (PLI/FIR): ask upstream, merged.
@@ -93,13 +109,13 @@ public final class Consumer {
     /// Changes the preferred simulcast layer.
     public func setQuality(_ quality: Quality, nowNanoseconds: UInt64) {
         selector.preferred = quality
-        updateTarget(activeLayers: producer.layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+        updateTarget(nowNanoseconds: nowNanoseconds)
     }
 
     /// A new bandwidth estimate of the subscriber (REMB / transport-cc), bits per second.
     public func setBandwidthEstimate(_ bitsPerSecond: UInt64, nowNanoseconds: UInt64) {
         selector.bandwidthEstimate = bitsPerSecond
-        updateTarget(activeLayers: producer.layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+        updateTarget(nowNanoseconds: nowNanoseconds)
     }
 
     public func pause() { paused = true }
@@ -108,8 +124,11 @@ public final class Consumer {
         producer.requestKeyframe(layer: selector.targetLayer, nowNanoseconds: nowNanoseconds)
     }
 
-    func updateTarget(activeLayers: [Bool], nowNanoseconds: UInt64) {
-        if selector.updateTarget(activeLayers: activeLayers) || selector.awaitingKeyframe {
+    func updateTarget(nowNanoseconds: UInt64) {
+        let changed = selector.updateTarget(
+            activeLayers: producer.layers.map(\.isActive), layerBitrates: producer.layers.map(\.bitsPerSecond),
+            nowNanoseconds: nowNanoseconds)
+        if changed || selector.awaitingKeyframe {
             producer.requestKeyframe(layer: selector.targetLayer, nowNanoseconds: nowNanoseconds)
         }
     }

@@ -1,3 +1,5 @@
+import RTP
+
 /// A published track on this node: one stream (or up to three simulcast
 /// layers, lowest first) arriving from one publisher transport, fanned out
 /// to consumers.
@@ -9,10 +11,15 @@ public final class Producer {
         public let rid: String?
         public let cache: PacketCache
         public var keyframeRequests = KeyframeRequestLimiter()
+        /// What receiver reports to the publisher say about this layer.
+        public var reception = ReceptionStatistics()
         /// Loss on the publisher's path, asked for again with NACKs (video).
         public var nacks = NackGenerator()
         public var lastPacketNanoseconds: UInt64 = 0
         public var packets: UInt64 = 0
+        /// Bytes received in the current measuring window, and the last measured rate.
+        public var windowBytes: UInt64 = 0
+        public var bitsPerSecond: UInt64 = 0
         /// Whether packets arrived recently (see `Producer.refreshActivity`).
         public var isActive = false
     }
@@ -31,6 +38,7 @@ public final class Producer {
     public private(set) var consumers: [Consumer] = []
     public weak var feedback: (any PublisherFeedback)?
     public var muted = false
+    private var rateWindowStart: UInt64 = 0
 
     public init(
         id: TrackID, participant: ParticipantID, kind: MediaKind, mid: String, codec: String,
@@ -80,12 +88,16 @@ public final class Producer {
     @discardableResult
     public func receive(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) -> Int {
         guard layers.indices.contains(layer) else { return 0 }
+        let arrival = UInt32(truncatingIfNeeded: nowNanoseconds / 1_000 &* UInt64(clockRate) / 1_000_000)
+        layers[layer].reception.record(
+            sequenceNumber: info.sequenceNumber, timestamp: info.timestamp, arrivalRTPTime: arrival)
         if kind == .video {
             layers[layer].nacks.received(sequenceNumber: info.sequenceNumber, nowNanoseconds: nowNanoseconds)
         }
         layers[layer].cache.store(sequenceNumber: info.sequenceNumber, packet: packet, nowNanoseconds: nowNanoseconds)
         layers[layer].lastPacketNanoseconds = nowNanoseconds
         layers[layer].packets &+= 1
+        layers[layer].windowBytes &+= UInt64(packet.count)
         if !layers[layer].isActive {
             layers[layer].isActive = true
             refreshTargets(nowNanoseconds: nowNanoseconds)
@@ -100,15 +112,44 @@ public final class Producer {
     /// Marks layers without packets for `timeoutNanoseconds` inactive, so
     /// consumers fall back to a live layer. Call periodically.
     public func refreshActivity(nowNanoseconds: UInt64, timeoutNanoseconds: UInt64 = 1_500_000_000) {
+        if nowNanoseconds &- rateWindowStart >= 1_000_000_000 {
+            let elapsed = max(1, nowNanoseconds &- rateWindowStart)
+            for i in layers.indices {
+                layers[i].bitsPerSecond = layers[i].windowBytes &* 8 &* 1_000_000_000 / elapsed
+                layers[i].windowBytes = 0
+            }
+            rateWindowStart = nowNanoseconds
+        }
         var changed = false
         for i in layers.indices where layers[i].isActive && nowNanoseconds &- layers[i].lastPacketNanoseconds > timeoutNanoseconds {
             layers[i].isActive = false
             changed = true
         }
-        if changed { refreshTargets(nowNanoseconds: nowNanoseconds) }
+        // Every consumer re-evaluates: live layers, measured rates and its
+        // congestion hold may all have moved.
+        _ = changed
+        refreshTargets(nowNanoseconds: nowNanoseconds)
         for i in layers.indices where layers[i].keyframeRequests.poll(nowNanoseconds: nowNanoseconds) {
             sendKeyframeRequest(layer: i)
         }
+    }
+
+    /// Receiver report blocks for every layer (resets the interval counters).
+    public func makeReceptionReports(nowNanoseconds: UInt64) -> [ReceptionReport] {
+        var reports: [ReceptionReport] = []
+        for i in layers.indices {
+            guard let ssrc = layers[i].ssrc,
+                  let report = layers[i].reception.makeReport(ssrc: SSRC(ssrc), nowNanoseconds: nowNanoseconds)
+            else { continue }
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// A sender report from the publisher for one of this producer's streams.
+    public func senderReportReceived(ssrc: UInt32, compactNTP: UInt32, nowNanoseconds: UInt64) {
+        guard let index = layerIndex(ssrc: ssrc) else { return }
+        layers[index].reception.senderReportReceived(compactNTP: compactNTP, nowNanoseconds: nowNanoseconds)
     }
 
     /// Asks the publisher again for packets missing on its path (call every
@@ -141,15 +182,14 @@ public final class Producer {
     }
 
     func refreshTargets(nowNanoseconds: UInt64) {
-        let active = layers.map(\.isActive)
         for consumer in consumers {
-            consumer.updateTarget(activeLayers: active, nowNanoseconds: nowNanoseconds)
+            consumer.updateTarget(nowNanoseconds: nowNanoseconds)
         }
     }
 
     func add(_ consumer: Consumer, nowNanoseconds: UInt64) {
         consumers.append(consumer)
-        consumer.updateTarget(activeLayers: layers.map(\.isActive), nowNanoseconds: nowNanoseconds)
+        consumer.updateTarget(nowNanoseconds: nowNanoseconds)
         requestKeyframe(layer: consumer.targetLayer, nowNanoseconds: nowNanoseconds)
     }
 

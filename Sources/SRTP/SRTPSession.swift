@@ -156,13 +156,47 @@ public final class SRTPSession: @unchecked Sendable {
         return Int(cLength)
     }
 
-    /// RFC 3550 §5.1: at least the 12-byte fixed header, version 2.
+    /// RFC 3550 §5.1 header, with the RFC 3550 §5.3.1 extension:
+    ///
+    /// ```
+    ///  0                   1                   2                   3
+    ///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+    /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    /// |V=2|P|X|  CC   |M|     PT      |       sequence number         |
+    /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    /// |                           timestamp                           |
+    /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    /// |           synchronization source (SSRC) identifier            |
+    /// +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
+    /// |            contributing source (CSRC) identifiers             |
+    /// |                             ....                              |
+    /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    /// |      defined by profile       |           length              |
+    /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+    /// |                        header extension                       |
+    /// |                             ....                              |
+    /// ```
+    ///
+    /// The whole header (CSRCs and extension) must fit in `length`, so that
+    /// libsrtp never reads past the packet whatever its own checks do.
     private static func checkRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) {
         guard length >= minimumRTPLength, length <= buffer.count else {
             throw .malformed(reason: "RTP needs 12...\(buffer.count) bytes", length: length)
         }
-        guard buffer[0] >> 6 == 2 else {
-            throw .malformed(reason: "RTP version \(buffer[0] >> 6)", length: length)
+        let first = buffer[0]
+        guard first >> 6 == 2 else {
+            throw .malformed(reason: "RTP version \(first >> 6)", length: length)
+        }
+        var headerLength = minimumRTPLength + 4 * Int(first & 0x0F)
+        if first & 0x10 != 0 {
+            guard headerLength + 4 <= length else {
+                throw .malformed(reason: "header extension past the end", length: length)
+            }
+            let words = Int(buffer[headerLength + 2]) << 8 | Int(buffer[headerLength + 3])
+            headerLength += 4 + 4 * words
+        }
+        guard headerLength <= length else {
+            throw .malformed(reason: "\(headerLength)-byte header", length: length)
         }
     }
 

@@ -52,13 +52,16 @@ struct CoordinatorRegistryTests {
     @Test("renewing keeps a node listed past its lease and updates its load", arguments: CoordinatorKind.allCases)
     func renewKeepsAlive(kind: CoordinatorKind) async throws {
         let configuration = CoordinatorConfiguration(
-            leaseDuration: .milliseconds(1_000), renewInterval: .milliseconds(200), keyPrefix: "test")
+            leaseDuration: .milliseconds(3_000), renewInterval: .milliseconds(250), keyPrefix: "test")
         try await withCoordinators(kind, configuration: configuration) { nodeSide, backendSide in
             try await nodeSide.register(Sample.node("steady"))
+            // The lease is 12 renew intervals long so a loaded machine that
+            // delays a few renewals does not let it lapse; the loop still
+            // runs past one whole lease.
             let started = ContinuousClock.now
             var round = 0
             // Renew on the configured interval for longer than one lease.
-            while ContinuousClock.now - started < .milliseconds(1_500) {
+            while ContinuousClock.now - started < .milliseconds(3_500) {
                 try await Task.sleep(for: configuration.renewInterval)
                 round += 1
                 #expect(try await nodeSide.renew(NodeID("steady"), load: NodeLoad(participants: round, tracks: 0)))

@@ -135,9 +135,10 @@ struct DTLSRobustnessTests {
             try round()
             growth.append(residentBytes() - before)
         }
-        // A leaked SSL alone is several kB; 1,050 of them would be megabytes.
+        // A started SSL holds its record buffers (tens of kB): 1,050 leaked
+        // ones would be tens of megabytes.
         // Other tests allocate in parallel, so judge by the quietest round.
-        #expect(try #require(growth.min()) < 1024 * 1024, "RSS growth per round: \(growth)")
+        #expect(try #require(growth.min()) < 2 * 1024 * 1024, "RSS growth per round: \(growth)")
     }
 }
 

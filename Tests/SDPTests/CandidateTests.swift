@@ -81,3 +81,22 @@ struct CandidateTests {
         #expect(throws: SDPError.self) { try ICECandidate(parsing: text) }
     }
 }
+
+@Suite struct TransportParametersValidationTests {
+    private func parameters(_ address: String) -> TransportParameters {
+        TransportParameters(
+            credentials: ICECredentials(ufrag: "abcd", pwd: "0123456789012345678901"),
+            fingerprint: Fingerprint(hashFunction: "sha-256", bytes: [1, 2, 3]),
+            candidates: [ICECandidate.host(address: address, port: 4000)])
+    }
+
+    @Test(arguments: ["127.0.0.1", "::1", "2001:db8::7", "sfu.example.net"])
+    func connectionAddressesValidate(address: String) throws {
+        try parameters(address).validate()
+    }
+
+    @Test(arguments: ["", "1.2.3.4 typ relay", "a\r\nb", "[::1]"])
+    func addressesThatWouldBreakTheLineAreRejected(address: String) {
+        #expect(throws: SDPError.self) { try parameters(address).validate() }
+    }
+}

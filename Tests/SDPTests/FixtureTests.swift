@@ -24,7 +24,7 @@ struct FixtureTests {
     }
 
     @Test func chromiumSimulcast() throws {
-        let description = try Fixture.chromiumSimulcast.description_
+        let description = try Fixture.chromiumSimulcast.parsed
         #expect(description.bundleMids == ["0", "1"])
         #expect(description.extmapAllowMixed)
         #expect(description.msidSemantic?.semantic == "WMS")
@@ -53,7 +53,7 @@ struct FixtureTests {
     }
 
     @Test func chromiumAudioVideo() throws {
-        let summary = try Fixture.chromiumAudioVideo.description_.summary()
+        let summary = try Fixture.chromiumAudioVideo.parsed.summary()
         #expect(summary.media.map(\.direction) == [.sendrecv, .sendrecv])
         let video = summary.media[1]
         #expect(video.streams.count == 1)
@@ -65,7 +65,7 @@ struct FixtureTests {
     }
 
     @Test func chromiumDataChannel() throws {
-        let description = try Fixture.chromiumDataChannel.description_
+        let description = try Fixture.chromiumDataChannel.parsed
         #expect(description.media.map(\.kind) == [.audio, .video, .application])
         let data = description.media[2]
         #expect(data.proto == "UDP/DTLS/SCTP")
@@ -74,7 +74,7 @@ struct FixtureTests {
     }
 
     @Test func aiortcAudioVideo() throws {
-        let description = try Fixture.aiortcAudioVideo.description_
+        let description = try Fixture.aiortcAudioVideo.parsed
         // Each section has its own port, but one set of ICE credentials.
         #expect(description.media[0].port != description.media[1].port)
         let summary = description.summary()
@@ -85,5 +85,27 @@ struct FixtureTests {
         #expect(summary.media[1].streams.count == 1)
         #expect(summary.media[1].streams.first?.rtxSSRC != nil)
         #expect(summary.media[1].codecs.map(\.name) == ["VP8", "H264", "H264"])
+    }
+
+    /// What the SFU reads from a subscriber's answer to its offer.
+    @Test(arguments: [Fixture.chromiumSubscriberAnswer, .aiortcSubscriberAnswer])
+    func subscriberAnswers(_ fixture: Fixture) throws {
+        let summary = try fixture.parsed.summary()
+        #expect(summary.bundleGroups == [["0", "1"]])
+        #expect(!summary.iceLite)
+        #expect(summary.media.map(\.mid) == ["0", "1"])
+        #expect(summary.media.map(\.kind) == [.audio, .video])
+        for media in summary.media {
+            #expect(media.direction == .recvonly)
+            #expect(media.setup == .active)  // the browser is the DTLS client
+            #expect(media.iceCredentials != nil)
+            #expect(media.fingerprints.first?.hashFunction == "sha-256")
+            #expect(media.fingerprints.first?.bytes.count == 32)
+            #expect(media.rtcpMux)
+        }
+        #expect(summary.media[0].codecs.map(\.name) == ["opus"])
+        #expect(summary.media[1].codecs.map(\.payloadType) == [96])
+        #expect(summary.media[1].codecs.first?.rtxPayloadType == 97)
+        #expect(summary.media[0].candidates.contains { $0.address == "127.0.0.1" && $0.transport == .udp })
     }
 }

@@ -6,13 +6,13 @@ struct PublisherAnswerTests {
     let answerer = PublisherAnswerer()
 
     func answer(_ fixture: Fixture) throws -> PublisherAnswer {
-        try answerer.answer(to: fixture.description_, transport: serverTransport, origin: answerOrigin)
+        try answerer.answer(to: fixture.parsed, transport: serverTransport, origin: answerOrigin)
     }
 
     /// Structural checks every answer must pass, for every captured offer.
-    @Test(arguments: Fixture.allCases)
+    @Test(arguments: Fixture.offers)
     func answerIsWellFormed(_ fixture: Fixture) throws {
-        let offer = try fixture.description_
+        let offer = try fixture.parsed
         let result = try answer(fixture)
         let answer = result.description
         // Round trip.
@@ -57,14 +57,18 @@ struct PublisherAnswerTests {
     @Test func chromiumSimulcastAnswer() throws {
         let result = try answer(.chromiumSimulcast)
         #expect(result.media.map(\.outcome) == [.accepted(.recvonly), .accepted(.recvonly)])
+        #expect(result.localSetup == .passive)
+        let offer = try Fixture.chromiumSimulcast.parsed
+        #expect(result.remoteCredentials == ICECredentials(ufrag: offer.media[0].iceUfrag ?? "", pwd: offer.media[0].icePwd ?? ""))
+        #expect(result.remoteFingerprints == offer.media[0].fingerprints)
         let audio = result.media[0], video = result.media[1]
         #expect(audio.codecs.map(\.name) == ["opus"])
         #expect(audio.codecs[0].payloadType == 111)
         #expect(audio.codecs[0].feedback == [.transportCC])
         // Preference order VP8, H264 (pm=1 baseline family), VP9 profile 0, AV1; offer's payload types.
-        #expect(video.codecs.map(\.name) == ["VP8", "H264", "H264", "VP9", "AV1"])
-        #expect(video.codecs.map(\.payloadType) == [96, 102, 108, 98, 45])
-        #expect(video.codecs.map(\.rtxPayloadType) == [97, 103, 109, 99, 46])
+        #expect(video.codecs.map(\.name) == ["VP8", "H264", "H264", "AV1", "VP9"])
+        #expect(video.codecs.map(\.payloadType) == [96, 102, 108, 45, 98])
+        #expect(video.codecs.map(\.rtxPayloadType) == [97, 103, 109, 46, 99])
         #expect(video.codecs[0].feedback == [.remb, .transportCC, .fir, .nack, .pli])
         #expect(video.ridIDs == ["q", "h", "f"])
         #expect(video.simulcast == Simulcast(receive: [[SimulcastRID(rid: "q")], [SimulcastRID(rid: "h")], [SimulcastRID(rid: "f")]]))
@@ -77,7 +81,7 @@ struct PublisherAnswerTests {
 
         let text = lines(of: result.description)
         for line in [
-            "a=group:BUNDLE 0 1", "a=ice-lite", "a=extmap-allow-mixed", "m=video 40000 UDP/TLS/RTP/SAVPF 96 97 102 103 108 109 98 99 45 46",
+            "a=group:BUNDLE 0 1", "a=ice-lite", "a=extmap-allow-mixed", "m=video 40000 UDP/TLS/RTP/SAVPF 96 97 102 103 108 109 45 46 98 99",
             "c=IN IP4 127.0.0.1", "a=rid:q recv", "a=rid:h recv", "a=rid:f recv", "a=simulcast:recv q;h;f",
             "a=fmtp:97 apt=96", "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
             "a=rtcp-fb:96 nack pli", "a=end-of-candidates", "a=recvonly", "a=setup:passive",
@@ -160,7 +164,7 @@ struct PublisherAnswerTests {
     @Test func invalidTransportIsRefused() throws {
         var transport = serverTransport
         transport.credentials.ufrag = "a b\r\n"
-        let offer = try Fixture.chromiumAudioVideo.description_
+        let offer = try Fixture.chromiumAudioVideo.parsed
         #expect(throws: SDPError.invalidParameter(name: "ice-ufrag", value: "a b\r\n")) {
             try answerer.answer(to: offer, transport: transport, origin: answerOrigin)
         }
@@ -176,7 +180,7 @@ struct PublisherAnswerTests {
             codecs: [.opus, .h264], retransmission: false, simulcast: true, maxSimulcastLayers: 2
         ))
         let result = try answerer.answer(
-            to: Fixture.chromiumSimulcast.description_, transport: serverTransport, origin: answerOrigin
+            to: Fixture.chromiumSimulcast.parsed, transport: serverTransport, origin: answerOrigin
         )
         let video = result.media[1]
         #expect(video.codecs.map(\.payloadType) == [102, 108])
@@ -186,7 +190,7 @@ struct PublisherAnswerTests {
 
         let noSimulcast = PublisherAnswerer(configuration: .init(simulcast: false))
         let plain = try noSimulcast.answer(
-            to: Fixture.chromiumSimulcast.description_, transport: serverTransport, origin: answerOrigin
+            to: Fixture.chromiumSimulcast.parsed, transport: serverTransport, origin: answerOrigin
         )
         #expect(plain.media[1].rids.isEmpty && plain.description.media[1].simulcast == nil)
     }

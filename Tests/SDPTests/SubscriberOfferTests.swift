@@ -109,7 +109,7 @@ struct SubscriberOfferTests {
     /// A publisher's negotiated codec goes straight into a subscriber offer.
     @Test func forwardsNegotiatedPublisherCodec() throws {
         let answer = try PublisherAnswerer().answer(
-            to: Fixture.chromiumAudioVideo.description_, transport: serverTransport, origin: answerOrigin
+            to: Fixture.chromiumAudioVideo.parsed, transport: serverTransport, origin: answerOrigin
         )
         var offerer = SubscriberOfferer(sessionID: 1, transport: serverTransport)
         let tracks = answer.media.enumerated().compactMap { index, media -> OutgoingTrack? in

@@ -8,6 +8,12 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
     case chromiumAudioVideo = "chromium_audio_video"
     case chromiumDataChannel = "chromium_datachannel"
     case aiortcAudioVideo = "aiortc_audio_video"
+    /// Answers to the SFU subscriber offer in capture_offers.py.
+    case chromiumSubscriberAnswer = "chromium_subscriber_answer"
+    case aiortcSubscriberAnswer = "aiortc_subscriber_answer"
+
+    /// The publisher offers.
+    static let offers: [Fixture] = [.chromiumSimulcast, .chromiumAudioVideo, .chromiumDataChannel, .aiortcAudioVideo]
 
     var description: String { rawValue }
 
@@ -19,7 +25,7 @@ enum Fixture: String, CaseIterable, CustomStringConvertible {
         }
     }
 
-    var description_: SessionDescription {
+    var parsed: SessionDescription {
         get throws { try SessionDescription(parsing: text) }
     }
 }

@@ -1,4 +1,5 @@
 import COpenSSL
+import Foundation
 
 /// Independent reference implementations of the SRTP building blocks, on
 /// OpenSSL's raw AES, to check libsrtp's output against the RFCs.
@@ -75,4 +76,12 @@ enum ReferenceCrypto {
 func hexBytes(_ text: String) -> [UInt8] {
     let digits = Array(text.filter { !$0.isWhitespace })
     return stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(digits[$0...($0 + 1)]), radix: 16) ?? 0 }
+}
+
+/// Resident set size from /proc/self/statm (Linux), in bytes.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * 4096
 }

@@ -4,7 +4,8 @@ Headless Chromium (and aiortc) must accept what `edgemesh sdp answer` and
 `edgemesh sdp offer` produce:
 
 * publisher side: the browser offers (simulcast camera + mic; plain
-  sendrecv tracks with a data channel), `edgemesh sdp answer` answers,
+  sendrecv tracks with a data channel), `edgemesh sdp answer` answers (the
+  second with UDP and TCP candidates),
   setLocalDescription(offer) + setRemoteDescription(answer) succeed and the
   transceivers end up sending (`currentDirection == "sendonly"`), with the
   three simulcast encodings kept;
@@ -114,11 +115,11 @@ def scenario(results: dict, name: str, fn) -> None:
         results[name] = {"error": f"{type(error).__name__}: {error}"}
 
 
-def publisher(driver, binary: str, mode: str) -> dict:
+def publisher(driver, binary: str, mode: str, extra: list[str]) -> dict:
     offer = driver.execute_async_script(PUBLISH_JS, mode)
     if "error" in offer:
         return offer
-    answer = run_edgemesh(binary, ["answer"], offer["sdp"])
+    answer = run_edgemesh(binary, ["answer", *extra], offer["sdp"])
     applied = driver.execute_async_script(APPLY_ANSWER_JS, mode, answer)
     return {"offer": offer["sdp"], "answer": answer, **applied}
 
@@ -170,8 +171,8 @@ def inner(binary: str) -> None:
     try:
         driver.get(url)
         results["chromium"] = driver.capabilities.get("browserVersion")
-        scenario(results, "simulcast", lambda: publisher(driver, binary, "simulcast"))
-        scenario(results, "datachannel", lambda: publisher(driver, binary, "datachannel"))
+        scenario(results, "simulcast", lambda: publisher(driver, binary, "simulcast", []))
+        scenario(results, "datachannel", lambda: publisher(driver, binary, "datachannel", ["--tcp"]))
         scenario(results, "subscriber", lambda: subscriber(driver, binary))
     finally:
         driver.quit()
@@ -243,6 +244,8 @@ def test_sendrecv_publisher_with_datachannel_answer_is_accepted(results):
     assert [b[0].split()[0] for b in blocks] == ["m=audio", "m=video", "m=application"]
     assert blocks[2][0].startswith("m=application 0 ")
     assert "a=recvonly" in blocks[0] and "a=recvonly" in blocks[1]
+    # This answer also carries a passive TCP host candidate.
+    assert any("tcptype passive" in line for line in blocks[0])
     # sendrecv offered, recvonly answered: the browser only sends.
     assert [t["currentDirection"] for t in result["transceivers"]] == ["sendonly", "sendonly"]
 
