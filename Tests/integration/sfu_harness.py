@@ -196,6 +196,8 @@ class TamperingRelay:
         self.tamper_pending = 0
         self.bad_tags_sent = 0
         self.replays_sent = 0
+        # When each datagram from the SFU arrived (also while silenced).
+        self.downstream_times = []
         self.lock = threading.Lock()
         for sock in (self.front, self.back):
             sock.settimeout(0.2)
@@ -220,6 +222,10 @@ class TamperingRelay:
         packet again (a replay)."""
         with self.lock:
             self.tamper_pending += count
+
+    def received_from_sfu_after(self, moment):
+        """How many datagrams the SFU sent towards the peer after `moment` (monotonic)."""
+        return sum(1 for t in list(self.downstream_times) if t > moment)
 
     def send_as_peer(self, data):
         self.back.sendto(data, self.target)
@@ -260,6 +266,7 @@ class TamperingRelay:
                 continue
             except OSError:
                 return
+            self.downstream_times.append(time.monotonic())
             if self.client and not self.silenced:
                 self.front.sendto(data, self.client)
 

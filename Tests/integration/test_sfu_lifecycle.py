@@ -46,60 +46,78 @@ def failed(watcher, pb, room, participant, role):
 # MARK: - consent
 
 
-def test_consent_expiry_and_peer_close_fail_the_transport(sfu, sfu_stub):
+def test_peer_close_and_consent_expiry_fail_the_transport(sfu, sfu_stub):
     pb, stub = sfu_stub
     room = "consent-room"
-    relay = TamperingRelay(sfu.rtc_port)
+    pub_relay = TamperingRelay(sfu.rtc_port)
+    sub_relay = TamperingRelay(sfu.rtc_port)
     watcher = EventWatcher(stub, pb)
+    results = {}
 
     async def scenario():
         await watcher.synchronise(stub, "consent-probe")
-        publisher, reply = await publish(stub, pb, room, "pub", relay=relay)
-        sub = await subscribe(stub, pb, room, "sub", [t.id for t in reply.tracks])
+        publisher, reply = await publish(stub, pb, room, "pub", relay=pub_relay)
+        ids = [t.id for t in reply.tracks]
+        sub = await subscribe(stub, pb, room, "sub", ids, relay=sub_relay)
+        bystander = await subscribe(stub, pb, room, "bystander", ids)
         try:
-            await wait_for(lambda: connected(watcher, pb, room, "pub", pb.TRANSPORT_ROLE_PUBLISHER)
-                           and connected(watcher, pb, room, "sub", pb.TRANSPORT_ROLE_SUBSCRIBER),
-                           20, "transport_connected for the publisher and the subscriber")
-            await wait_for(lambda: sub.video_frames >= 10, 30, "video at the subscriber")
+            await wait_for(lambda: all(connected(watcher, pb, room, p, r) for p, r in [
+                ("pub", pb.TRANSPORT_ROLE_PUBLISHER), ("sub", pb.TRANSPORT_ROLE_SUBSCRIBER),
+                ("bystander", pb.TRANSPORT_ROLE_SUBSCRIBER)]), 20, "transport_connected for all three")
+            await wait_for(lambda: sub.video_frames >= 10 and bystander.video_frames >= 10, 30,
+                           "video at both subscribers")
             # Live peers keep consent: media flows for longer than the timeout.
-            floor = sub.video_frames
-            await wait_for(lambda: sub.video_frames >= floor + 40 * CONSENT_TIMEOUT, 30,
+            floor = bystander.video_frames
+            await wait_for(lambda: bystander.video_frames >= floor + 40 * CONSENT_TIMEOUT, 30,
                            f"{40 * CONSENT_TIMEOUT} more frames (longer than the consent timeout)")
             assert not watcher.find("transport_failed"), watcher.find("transport_failed")
 
-            # The publisher vanishes: no more consent checks reach the node.
-            relay.silence()
-            silenced = time.monotonic()
-            await wait_for(lambda: failed(watcher, pb, room, "pub", pb.TRANSPORT_ROLE_PUBLISHER),
-                           CONSENT_TIMEOUT + 3, "transport_failed for the silent publisher")
-            at, event = failed(watcher, pb, room, "pub", pb.TRANSPORT_ROLE_PUBLISHER)[0]
-            assert "consent" in event.reason, event
-            last_check = relay.last_stun_upstream
-            assert last_check is not None and last_check <= silenced
-            # Expiry counts from the last valid check (the node ticks every 250 ms).
-            assert CONSENT_TIMEOUT - 0.5 <= at - last_check <= CONSENT_TIMEOUT + 1.5, (at - last_check)
-            assert not failed(watcher, pb, room, "sub", pb.TRANSPORT_ROLE_SUBSCRIBER)
-
-            # The subscriber closes its peer connection (DTLS close_notify): the
-            # node notices at once, not only when consent runs out.
+            # 1. A subscriber closes its peer connection (DTLS close_notify):
+            # the node notices at once, not only when consent runs out, and
+            # stops sending it video.
             await sub.close()
             closed = time.monotonic()
             await wait_for(lambda: failed(watcher, pb, room, "sub", pb.TRANSPORT_ROLE_SUBSCRIBER),
                            CONSENT_TIMEOUT + 3, "transport_failed for the closed subscriber")
             at, event = failed(watcher, pb, room, "sub", pb.TRANSPORT_ROLE_SUBSCRIBER)[0]
-            return at - closed, event.reason
+            results["close"] = (at - closed, event.reason)
+            assert sub_relay.received_from_sfu_after(closed - 0.5) > 10, "video was flowing until the close"
+            await asyncio.sleep(1)  # an observation window for a negative check, not synchronisation
+            assert sub_relay.received_from_sfu_after(at + 0.3) == 0
+
+            # 2. The publisher vanishes: no more consent checks reach the node.
+            pub_relay.silence()
+            silenced = time.monotonic()
+            await wait_for(lambda: failed(watcher, pb, room, "pub", pb.TRANSPORT_ROLE_PUBLISHER),
+                           CONSENT_TIMEOUT + 3, "transport_failed for the silent publisher")
+            at, event = failed(watcher, pb, room, "pub", pb.TRANSPORT_ROLE_PUBLISHER)[0]
+            assert "consent" in event.reason, event
+            last_check = pub_relay.last_stun_upstream
+            assert last_check is not None and last_check <= silenced
+            # Expiry counts from the last valid check (the node ticks every 250 ms).
+            results["consent"] = at - last_check
+            # The node stops sending to it (before, RTCP went out at least once a second).
+            assert pub_relay.received_from_sfu_after(silenced) > 0
+            await asyncio.sleep(1.5)  # an observation window for a negative check, not synchronisation
+            assert pub_relay.received_from_sfu_after(at + 0.3) == 0
+            # The bystander, which keeps sending consent checks, is unaffected.
+            assert not failed(watcher, pb, room, "bystander", pb.TRANSPORT_ROLE_SUBSCRIBER)
+            assert len(watcher.find("transport_failed")) == 2, watcher.find("transport_failed")
+            assert metric(sfu.metrics(), "edgemesh_sfu_transports_failed_total") == 2
         finally:
             await sub.close()
+            await bystander.close()
             await publisher.close()
 
     try:
-        delay, reason = asyncio.run(scenario())
+        asyncio.run(scenario())
     finally:
         watcher.close()
-        relay.close()
+        pub_relay.close()
+        sub_relay.close()
+    delay, reason = results["close"]
     assert "close_notify" in reason and delay < 1.5, (delay, reason)
-    assert len(watcher.find("transport_failed")) == 2, watcher.find("transport_failed")
-    assert metric(sfu.metrics(), "edgemesh_sfu_transports_failed_total") == 2
+    assert CONSENT_TIMEOUT - 0.5 <= results["consent"] <= CONSENT_TIMEOUT + 1.5, results
 
 
 # MARK: - DTLS failure
