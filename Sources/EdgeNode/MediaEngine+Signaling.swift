@@ -27,7 +27,7 @@ extension MediaEngine {
         } catch {
             throw .sdpInvalid("\(error)")
         }
-        let remote = try Negotiation.remoteParameters(of: offer, isOffer: true)
+        let remote = try Negotiation.remoteParameters(of: offer)
         try applyRemoteTransportParameters(remote, to: transport)
         let answer: PublisherAnswer
         do {
@@ -160,7 +160,7 @@ extension MediaEngine {
         } catch {
             throw .sdpInvalid("\(error)")
         }
-        let remote = try Negotiation.remoteParameters(of: answer, isOffer: false)
+        let remote = try Negotiation.remoteParameters(of: answer)
         try applyRemoteTransportParameters(remote, to: transport)
         transport.awaitingAnswer = false
     }

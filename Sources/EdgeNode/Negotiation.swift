@@ -24,7 +24,7 @@ enum Negotiation {
 
     /// ICE credentials, fingerprints and our DTLS role from a remote description
     /// (session level, or the first media section that has them).
-    static func remoteParameters(of description: SessionDescription, isOffer: Bool) throws(NodeControlError) -> RemoteTransportParameters {
+    static func remoteParameters(of description: SessionDescription) throws(NodeControlError) -> RemoteTransportParameters {
         let first = description.media.first { $0.port != 0 } ?? description.media.first
         guard let ufrag = first?.iceUfrag ?? description.iceUfrag,
               let password = first?.icePwd ?? description.icePwd
@@ -46,7 +46,6 @@ enum Negotiation {
         case .passive?: role = .client
         default: role = .server
         }
-        _ = isOffer
         return RemoteTransportParameters(ufrag: ufrag, password: password, fingerprints: fingerprints, localDTLSRole: role)
     }
 
