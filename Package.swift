@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries (see Sources/C*/shim.h for macro wrappers).
@@ -66,11 +69,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "ControlPlane",
+            dependencies: [
+                "ControlProtocol", "GeoRouting", "Coordination", "SDP", "Telemetry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "EdgeMeshCLI",
             dependencies: [
                 "RTP", "STUN", "SDP", "DTLS", "SRTP", "Trunk", "Coordination", "GeoRouting", "SFU", "Telemetry",
-                "EdgeNode", "ControlProtocol",
+                "EdgeNode", "ControlProtocol", "ControlPlane",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -86,6 +103,7 @@ let package = Package(
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"], swiftSettings: strict),
         .testTarget(name: "GeoRoutingTests", dependencies: ["GeoRouting"], swiftSettings: strict),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "GeoRouting", "Coordination"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

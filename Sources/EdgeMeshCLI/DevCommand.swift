@@ -1,57 +1,94 @@
 import ArgumentParser
+import ControlPlane
 import EdgeNode
 import Foundation
 import Logging
 import NIOPosix
+import Trunk
 
-/// `edgemesh dev`: the embedded default. Today it runs one SFU node per
-/// region file of `REGIONS_DIR` in this process, on loopback, each with its
-/// gRPC, UDP media and metrics ports printed in the banner.
+/// `edgemesh dev`: the embedded default. One process on loopback: one SFU
+/// node per region file of `REGIONS_DIR` and the backend in dev mode (web
+/// API, dev tokens) on `PORT`, with a throwaway JWT secret unless
+/// `JWT_SECRET` is set. Trunks between the nodes are not built yet.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run the embedded development stack on loopback: one SFU node per region file.")
+        abstract: "Run the embedded development stack on loopback: the backend and one SFU node per region file.")
 
     @Option(name: .customLong("regions-dir"), help: "Regions catalog directory (REGIONS_DIR, default regions/).")
     var regionsDir: String?
-    @Option(name: .customLong("base-port"), help: "First port of the dev nodes (gRPC, metrics and RTC ports count up from it).")
+    @Option(help: "Backend HTTP/WebSocket port (PORT, default 8080).") var port: Int?
+    @Option(name: .customLong("base-port"), help: "First port of the SFU nodes (gRPC, metrics and RTC ports count up from it).")
     var basePort: Int = 50051
     @Option(name: .customLong("log-level"), help: "Log level (LOG_LEVEL, default info).") var logLevel: String?
 
     func run() async throws {
         let directory = regionsDir ?? Environment.string("REGIONS_DIR") ?? "regions"
-        let files: [String]
+        let regions: [String]
         do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".yaml") }.sorted()
+            regions = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
         } catch {
             throw ValidationError("cannot read regions directory \(directory): \(error.localizedDescription)")
         }
-        guard !files.isEmpty else { throw ValidationError("no region files (*.yaml) in \(directory)") }
+        guard !regions.isEmpty else { throw ValidationError("no region files (*.yaml) in \(directory)") }
         let logger = try makeLogger(label: "edgemesh.dev", level: logLevel ?? Environment.string("LOG_LEVEL"))
-        var nodes: [NodeConfiguration] = []
-        for (index, file) in files.enumerated() {
+        let nodes = regions.enumerated().map { index, region in
             var config = NodeConfiguration()
-            config.region = String(file.dropLast(5))
-            config.nodeID = "\(config.region)-1"
+            config.region = region
+            config.nodeID = "\(region)-1"
             config.grpcPort = basePort + index * 3
             config.metricsPort = basePort + index * 3 + 1
             config.rtcPort = basePort + index * 3 + 2
-            nodes.append(config)
+            return config
         }
-        print("EdgeMesh dev stack (loopback only)")
-        for node in nodes {
-            print("  sfu \(node.nodeID) region \(node.region): grpc 127.0.0.1:\(node.grpcPort)  "
-                + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics")
-        }
-        let configurations = nodes
+        let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
+        printBanner(nodes: nodes, backend: backendConfiguration)
+        let backendLogger = logger
         try await runUntilSignal {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for node in configurations {
+                for node in nodes {
                     group.addTask { try await NodeService(configuration: node, logger: logger).run() }
+                }
+                group.addTask {
+                    let backend: Backend
+                    do {
+                        backend = try await Backend(configuration: backendConfiguration, logger: backendLogger)
+                    } catch {
+                        throw ValidationError("backend cannot start: \(error)")
+                    }
+                    try await backend.run()
                 }
                 try await group.waitForAll()
             }
         }
+    }
+
+    private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {
+        // A throwaway secret per run unless JWT_SECRET is given; never printed.
+        let secret = Environment.string("JWT_SECRET") ?? TrunkBase64.encode(TrunkRandom.bytes(count: 32))
+        var config = BackendConfiguration(jwtSecret: secret)
+        config.devMode = true
+        config.port = try port ?? Environment.int("PORT", range: 0...65535) ?? config.port
+        config.regionsDirectory = directory
+        config.regionsDirectoryIsExplicit = true
+        config.geoIPDatabase = Environment.string("GEOIP_DB")
+        config.defaultRegion = Environment.string("DEFAULT_REGION")
+        config.trustedProxies = Environment.string("TRUSTED_PROXIES") ?? ""
+        config.redisAddress = Environment.string("REDIS_ADDR")
+        config.sfuAddresses = nodes.map { "127.0.0.1:\($0.grpcPort)" }
+        return config
+    }
+
+    private func printBanner(nodes: [NodeConfiguration], backend: BackendConfiguration) {
+        print("EdgeMesh dev stack (loopback only)")
+        print("  backend  http://127.0.0.1:\(backend.port)  (dev tokens: POST /v1/dev/token; regions: GET /v1/regions)")
+        for node in nodes {
+            print("  sfu \(node.nodeID) region \(node.region): grpc 127.0.0.1:\(node.grpcPort)  "
+                + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics")
+        }
+        print("  coordination: \(backend.redisAddress.map { "redis \($0)" } ?? "in-process")"
+            + "  geoip: \(backend.geoIPDatabase ?? "none (every client goes to the default region)")")
+        print("  not yet: web client page, trunks between the nodes")
     }
 }

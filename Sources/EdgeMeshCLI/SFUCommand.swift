@@ -22,8 +22,18 @@ struct SFUCommand: AsyncParsableCommand {
     var announceIP: String?
     @Option(name: .customLong("metrics-port"), help: "Port of /metrics and /healthz (METRICS_PORT, default 9090).")
     var metricsPort: Int?
+    @Option(
+        name: .customLong("consent-timeout"),
+        help: "Close a transport after this many seconds without a valid ICE check (CONSENT_TIMEOUT, default 30).")
+    var consentTimeout: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
     var logLevel: String?
+
+    func validate() throws {
+        if let consentTimeout, !(1...3600).contains(consentTimeout) {
+            throw ValidationError("--consent-timeout must be 1 to 3600 seconds, got \(consentTimeout)")
+        }
+    }
 
     func run() async throws {
         var config = NodeConfiguration()
@@ -33,6 +43,8 @@ struct SFUCommand: AsyncParsableCommand {
         config.grpcPort = try grpcPort ?? Environment.int("GRPC_PORT", range: 0...65535) ?? config.grpcPort
         config.rtcPort = try rtcPort ?? Environment.int("RTC_PORT", range: 0...65535) ?? config.rtcPort
         config.metricsPort = try metricsPort ?? Environment.int("METRICS_PORT", range: 0...65535) ?? config.metricsPort
+        config.consentTimeoutSeconds = try consentTimeout ?? Environment.int("CONSENT_TIMEOUT", range: 1...3600)
+            ?? config.consentTimeoutSeconds
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
         config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
         config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")

@@ -154,6 +154,7 @@ extension MediaEngine {
         } catch {
             throw .dtls("\(error)")
         }
+        transport.negotiatedNanoseconds = clock.now
         transport.moveTo(.checking)
     }
 }

@@ -91,7 +91,7 @@ extension MediaEngine {
             ssrc: ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
             payloadType: header.payloadType, marker: header.marker,
             isKeyframe: producer.kind == .video && KeyframeDetector.isKeyframe(codec: producer.codec, payload: payload),
-            audioLevel: level)
+            audioLevel: level, header: header)
         if let level, let room = rooms[transport.room] {
             room.speakers.record(producer.participant, level: level)
         }
@@ -130,8 +130,8 @@ extension MediaEngine {
 }
 
 extension WebRTCTransport: MediaSink {
-    func sendRTP(_ packet: UnsafeRawBufferPointer, rewrite: RTPRewrite) {
-        guard let engine, let header = try? RTPHeaderView(parsing: packet) else { return }
+    func sendRTP(_ packet: UnsafeRawBufferPointer, header: RTPHeaderView, rewrite: RTPRewrite) {
+        guard let engine else { return }
         let absSendTimeID = Negotiation.subscriberAbsSendTimeID
         let sendTime = AbsSendTime(microseconds: engine.clock.now / 1_000)
         engine.sendProtected(on: self, isRTCP: false, maxLength: packet.count) { out in

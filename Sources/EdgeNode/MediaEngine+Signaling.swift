@@ -27,12 +27,12 @@ extension MediaEngine {
         } catch {
             throw .sdpInvalid("\(error)")
         }
-        let remote = try Negotiation.remoteParameters(of: offer, isOffer: true)
+        let remote = try Negotiation.remoteParameters(of: offer)
         try applyRemoteTransportParameters(remote, to: transport)
         let answer: PublisherAnswer
         do {
             transport.answerVersion += 1
-            answer = try PublisherAnswerer().answer(
+            answer = try Negotiation.publisherAnswerer.answer(
                 to: offer,
                 transport: Negotiation.transportParameters(
                     ufrag: transport.localUfrag, password: transport.localPassword, certificate: certificate,
@@ -160,7 +160,7 @@ extension MediaEngine {
         } catch {
             throw .sdpInvalid("\(error)")
         }
-        let remote = try Negotiation.remoteParameters(of: answer, isOffer: false)
+        let remote = try Negotiation.remoteParameters(of: answer)
         try applyRemoteTransportParameters(remote, to: transport)
         transport.awaitingAnswer = false
     }

@@ -47,6 +47,13 @@ extension MediaEngine {
         let nowDuration = clock.nowDuration
         for transports in Array(participants.values) {
             for transport in [transports.publisher, transports.subscriber] where !transport.isClosed {
+                // A negotiated transport that never connects is given up on.
+                if transport.state == .checking || transport.state == .handshaking,
+                   let since = transport.negotiatedNanoseconds,
+                   now &- since > UInt64(configuration.connectTimeoutSeconds) * 1_000_000_000 {
+                    failTransport(transport, reason: "not connected within \(configuration.connectTimeoutSeconds) s")
+                    continue
+                }
                 guard var ice = transport.ice else { continue }
                 let actions = ice.tick(now: nowDuration)
                 transport.ice = ice

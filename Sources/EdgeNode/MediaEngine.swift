@@ -79,7 +79,8 @@ final class MediaEngine: @unchecked Sendable {
             guard let username = ICEUsername(peekingRequest: bytes),
                   let found = transportsByUfrag[username.localUfrag]
             else {
-                metrics.drop(.unknownTransport)
+                // Not even a STUN header: malformed, as it would be from a known address.
+                metrics.drop(STUNMessage.isSTUN(bytes) ? .unknownTransport : .malformed)
                 return
             }
             transport = found
@@ -144,6 +145,10 @@ final class MediaEngine: @unchecked Sendable {
         }
         if dtls.state == .connected, !transport.isConnected {
             dtlsConnected(transport, dtls: dtls)
+        } else if dtls.state == .closed {
+            // The peer closed its connection (close_notify, RFC 5246 §7.2.1): stop
+            // sending to it now rather than when its consent runs out.
+            failTransport(transport, reason: "dtls: close_notify from the peer")
         }
     }
 

@@ -24,7 +24,7 @@ enum Negotiation {
 
     /// ICE credentials, fingerprints and our DTLS role from a remote description
     /// (session level, or the first media section that has them).
-    static func remoteParameters(of description: SessionDescription, isOffer: Bool) throws(NodeControlError) -> RemoteTransportParameters {
+    static func remoteParameters(of description: SessionDescription) throws(NodeControlError) -> RemoteTransportParameters {
         let first = description.media.first { $0.port != 0 } ?? description.media.first
         guard let ufrag = first?.iceUfrag ?? description.iceUfrag,
               let password = first?.icePwd ?? description.icePwd
@@ -46,9 +46,23 @@ enum Negotiation {
         case .passive?: role = .client
         default: role = .server
         }
-        _ = isOffer
         return RemoteTransportParameters(ufrag: ufrag, password: password, fingerprints: fingerprints, localDTLSRole: role)
     }
+
+    /// What publishers may send. transport-cc is left out (feedback and
+    /// header extension) until the node sends transport-wide feedback: a
+    /// browser that negotiated it would wait for that feedback and keep its
+    /// send rate at the start value; without it, it follows the node's REMB.
+    static let publisherAnswerer: PublisherAnswerer = {
+        var configuration = PublisherAnswerer.Configuration()
+        configuration.codecs = configuration.codecs.map { codec in
+            var codec = codec
+            codec.feedback.removeAll { $0 == .transportCC }
+            return codec
+        }
+        configuration.headerExtensions.removeAll { $0.uri == HeaderExtensionURI.transportWideCC }
+        return PublisherAnswerer(configuration: configuration)
+    }()
 
     static func transportParameters(
         ufrag: String, password: String, certificate: DTLSCertificate, candidates: [ICECandidate]

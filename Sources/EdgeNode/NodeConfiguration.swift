@@ -22,6 +22,9 @@ public struct NodeConfiguration: Sendable {
     public var metricsPort: Int = 9090
     /// Largest UDP datagram sent (SRTP packets and DTLS flights).
     public var mtu: Int = 1200
+    /// A negotiated transport that has not completed ICE and DTLS within this
+    /// many seconds is closed (`transport_failed`).
+    public var connectTimeoutSeconds: Int = 30
     /// ICE consent: a transport with no valid binding request for this long is closed.
     public var consentTimeoutSeconds: Int = 30
     /// The bitrate publishers are told they may send (REMB), bits per second.

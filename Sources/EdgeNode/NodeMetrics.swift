@@ -12,7 +12,6 @@ enum DropReason: String, CaseIterable, Sendable {
     case unknownSSRC = "unknown_ssrc"
     case unknownPayloadType = "unknown_payload_type"
     case unexpectedMedia = "unexpected_media"
-    case rtxIgnored = "rtx_ignored"
     case paddingOnly = "padding_only"
 }
 

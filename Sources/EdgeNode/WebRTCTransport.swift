@@ -46,6 +46,8 @@ final class WebRTCTransport {
     var extensionIDs = NegotiatedExtensions()
     /// When the transport was created (for handshake timeouts).
     let createdNanoseconds: UInt64
+    /// When the remote description arrived (ICE and DTLS could start).
+    var negotiatedNanoseconds: UInt64?
     /// The engine that owns this transport (sends through it).
     weak var engine: MediaEngine?
 

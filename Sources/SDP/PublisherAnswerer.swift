@@ -9,8 +9,8 @@
 ///   rtcp-mux: the SFU has one port and no RTCP component) → rejected with
 ///   port 0 (RFC 3264 §6).
 ///
-/// Codecs are listed in the configuration's preference order (the browser
-/// sends the first one it supports) and keep the offer's payload type
+/// Codecs the configuration supports are listed in the offer's order — the
+/// client's preference, which the browser then sends — and keep the offer's payload type
 /// numbers, as do header extensions their ids. Each primary codec keeps its
 /// RTX format when retransmission is on. Offered simulcast (`a=simulcast:send`
 /// with `a=rid:x send`) is answered `a=rid:x recv` + `a=simulcast:recv`.
@@ -22,7 +22,8 @@
 /// (RFC 5763 §5).
 public struct PublisherAnswerer: Sendable {
     /// What the SFU accepts. Defaults: Opus; VP8, H.264 (packetization-mode
-    /// 1, baseline family), VP9 profile 0, AV1 — in that preference order;
+    /// 1, baseline family), VP9 profile 0, AV1 (what the SFU forwards; the
+    /// offer's order decides the preference);
     /// RTX on; ``HeaderExtensionCapability/defaults``; simulcast up to 3
     /// layers.
     public struct Configuration: Sendable, Hashable {
@@ -113,20 +114,23 @@ public struct PublisherAnswerer: Sendable {
     }
 
     private func chooseCodecs(_ offered: MediaSummary) -> [Codec] {
+        // The client's order wins (JSEP: its first codec is its preference,
+        // e.g. after setCodecPreferences); the configuration says what the
+        // SFU can forward at all.
         var chosen: [Codec] = []
-        for capability in configuration.codecs where capability.kind == offered.kind {
-            for codec in offered.codecs where capability.matches(codec, kind: offered.kind) {
-                guard !chosen.contains(where: { $0.payloadType == codec.payloadType }) else { continue }
-                var codec = codec
-                var feedback: [FeedbackType] = []
-                for item in codec.feedback where capability.feedback.contains(where: item.matches)
-                    && !feedback.contains(where: item.matches) {
-                    feedback.append(item)
-                }
-                codec.feedback = feedback
-                if !configuration.retransmission { codec.rtxPayloadType = nil }
-                chosen.append(codec)
+        for offeredCodec in offered.codecs {
+            guard let capability = configuration.codecs.first(where: {
+                $0.kind == offered.kind && $0.matches(offeredCodec, kind: offered.kind)
+            }), !chosen.contains(where: { $0.payloadType == offeredCodec.payloadType }) else { continue }
+            var codec = offeredCodec
+            var feedback: [FeedbackType] = []
+            for item in codec.feedback where capability.feedback.contains(where: item.matches)
+                && !feedback.contains(where: item.matches) {
+                feedback.append(item)
             }
+            codec.feedback = feedback
+            if !configuration.retransmission { codec.rtxPayloadType = nil }
+            chosen.append(codec)
         }
         return chosen
     }

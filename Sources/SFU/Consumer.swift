@@ -57,7 +57,7 @@ public final class Consumer {
             sourceSSRC: info.ssrc, sequenceNumber: info.sequenceNumber, timestamp: info.timestamp,
             nowNanoseconds: nowNanoseconds)
         else { return false }
-        sink.sendRTP(packet, rewrite: RTPRewrite(
+        sink.sendRTP(packet, header: info.header, rewrite: RTPRewrite(
             ssrc: SSRC(ssrc), sequenceNumber: out.sequenceNumber, timestamp: out.timestamp, payloadType: payloadType, extensionIDs: extensionIDs))
         packetsSent &+= 1
         octetsSent &+= UInt64(packet.count)
@@ -81,7 +81,7 @@ public final class Consumer {
                     ssrc: SSRC(self.ssrc), sequenceNumber: outSeq,
                     timestamp: header.timestamp &+ rewriter.timestampOffsetForRetransmission,
                     payloadType: payloadType, extensionIDs: extensionIDs)
-                sink.sendRTP(bytes, rewrite: rewrite)
+                sink.sendRTP(bytes, header: header, rewrite: rewrite)
                 return true
             }
             if done == true { resent += 1 }

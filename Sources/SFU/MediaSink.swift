@@ -12,11 +12,14 @@ public struct IncomingRTP: Sendable {
     public var isKeyframe: Bool
     /// RFC 6464 level (0 loudest ... 127 silence), audio only.
     public var audioLevel: UInt8?
+    /// The parsed header, shared by every consumer that forwards the packet.
+    public var header: RTPHeaderView
 
     public init(
         ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, payloadType: UInt8,
-        marker: Bool, isKeyframe: Bool, audioLevel: UInt8? = nil
+        marker: Bool, isKeyframe: Bool, audioLevel: UInt8? = nil, header: RTPHeaderView
     ) {
+        self.header = header
         self.ssrc = ssrc
         self.sequenceNumber = sequenceNumber
         self.timestamp = timestamp
@@ -31,8 +34,9 @@ public struct IncomingRTP: Sendable {
 /// rewritten header into its own outgoing buffer, protects it and sends it.
 /// Called on the transport's event loop.
 public protocol MediaSink: AnyObject {
-    /// Sends `packet` (plaintext RTP as received) with its header rewritten.
-    func sendRTP(_ packet: UnsafeRawBufferPointer, rewrite: RTPRewrite)
+    /// Sends `packet` (plaintext RTP as received, parsed once as `header`)
+    /// with its header rewritten.
+    func sendRTP(_ packet: UnsafeRawBufferPointer, header: RTPHeaderView, rewrite: RTPRewrite)
 }
 
 /// Where feedback for a publisher goes: its transport, which builds and sends RTCP.

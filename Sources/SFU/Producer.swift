@@ -120,14 +120,11 @@ public final class Producer {
             }
             rateWindowStart = nowNanoseconds
         }
-        var changed = false
         for i in layers.indices where layers[i].isActive && nowNanoseconds &- layers[i].lastPacketNanoseconds > timeoutNanoseconds {
             layers[i].isActive = false
-            changed = true
         }
         // Every consumer re-evaluates: live layers, measured rates and its
         // congestion hold may all have moved.
-        _ = changed
         refreshTargets(nowNanoseconds: nowNanoseconds)
         for i in layers.indices where layers[i].keyframeRequests.poll(nowNanoseconds: nowNanoseconds) {
             sendKeyframeRequest(layer: i)

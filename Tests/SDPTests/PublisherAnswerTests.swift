@@ -66,9 +66,9 @@ struct PublisherAnswerTests {
         #expect(audio.codecs[0].payloadType == 111)
         #expect(audio.codecs[0].feedback == [.transportCC])
         // Preference order VP8, H264 (pm=1 baseline family), VP9 profile 0, AV1; offer's payload types.
-        #expect(video.codecs.map(\.name) == ["VP8", "H264", "H264", "VP9", "AV1"])
-        #expect(video.codecs.map(\.payloadType) == [96, 102, 108, 98, 45])
-        #expect(video.codecs.map(\.rtxPayloadType) == [97, 103, 109, 99, 46])
+        #expect(video.codecs.map(\.name) == ["VP8", "H264", "H264", "AV1", "VP9"])
+        #expect(video.codecs.map(\.payloadType) == [96, 102, 108, 45, 98])
+        #expect(video.codecs.map(\.rtxPayloadType) == [97, 103, 109, 46, 99])
         #expect(video.codecs[0].feedback == [.remb, .transportCC, .fir, .nack, .pli])
         #expect(video.ridIDs == ["q", "h", "f"])
         #expect(video.simulcast == Simulcast(receive: [[SimulcastRID(rid: "q")], [SimulcastRID(rid: "h")], [SimulcastRID(rid: "f")]]))
@@ -81,7 +81,7 @@ struct PublisherAnswerTests {
 
         let text = lines(of: result.description)
         for line in [
-            "a=group:BUNDLE 0 1", "a=ice-lite", "a=extmap-allow-mixed", "m=video 40000 UDP/TLS/RTP/SAVPF 96 97 102 103 108 109 98 99 45 46",
+            "a=group:BUNDLE 0 1", "a=ice-lite", "a=extmap-allow-mixed", "m=video 40000 UDP/TLS/RTP/SAVPF 96 97 102 103 108 109 45 46 98 99",
             "c=IN IP4 127.0.0.1", "a=rid:q recv", "a=rid:h recv", "a=rid:f recv", "a=simulcast:recv q;h;f",
             "a=fmtp:97 apt=96", "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
             "a=rtcp-fb:96 nack pli", "a=end-of-candidates", "a=recvonly", "a=setup:passive",

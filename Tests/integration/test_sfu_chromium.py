@@ -77,3 +77,26 @@ def test_chromium_simulcast_publish_and_subscribe(sfu, sfu_stub, pages):
     kinds = {e.WhichOneof("event") for e in list(events)}
     assert {"transport_connected", "track_published"} <= kinds, kinds
     stream.cancel()
+
+
+@pytest.mark.parametrize("codec", ["H264", "VP9", "AV1"])
+def test_chromium_single_layer_codecs(sfu, sfu_stub, pages, codec):
+    """H.264 is forwarded like VP8; VP9 and AV1 are forwarded single-layer."""
+    pb, stub = sfu_stub
+    publisher, subscriber = pages
+    room = f"codec-{codec.lower()}"
+    stub.CreateParticipant(pb.CreateParticipantRequest(room=room, participant_id="pub"))
+    offer = call(publisher, "window.peer.publish(false, arguments[0])", codec)
+    reply = stub.Publish(pb.PublishRequest(room=room, participant_id="pub", offer_sdp=offer))
+    call(publisher, "window.peer.acceptAnswer(arguments[0])", reply.answer_sdp)
+    video = [t for t in reply.tracks if t.kind == pb.TRACK_KIND_VIDEO]
+    assert len(video) == 1 and video[0].codec.upper() == codec, reply.tracks
+
+    stub.CreateParticipant(pb.CreateParticipantRequest(room=room, participant_id="sub"))
+    stub.Subscribe(pb.SubscribeRequest(room=room, participant_id="sub", track_ids=[t.id for t in reply.tracks]))
+    server_offer = stub.CreateSubscriberOffer(pb.CreateSubscriberOfferRequest(room=room, participant_id="sub"))
+    assert f" {codec}/90000" in server_offer.offer_sdp
+    answer = call(subscriber, "window.peer.subscribe(arguments[0])", server_offer.offer_sdp)
+    stub.SetSubscriberAnswer(pb.SetSubscriberAnswerRequest(room=room, participant_id="sub", answer_sdp=answer))
+    wait_until(lambda: (call(subscriber, "window.peer.stats()")["video"] or {}).get("framesDecoded", 0) >= 30,
+               30, f"30 {codec} frames decoded by the subscriber")

@@ -1,0 +1,142 @@
+import Coordination
+import GeoRouting
+
+/// What a node reports about itself (from `GetNodeStats`).
+public struct NodeReport: Sendable, Equatable {
+    public var nodeID: String
+    public var region: String
+    public var participants: Int
+
+    public init(nodeID: String, region: String, participants: Int) {
+        self.nodeID = nodeID
+        self.region = region
+        self.participants = participants
+    }
+}
+
+/// The SFU nodes the backend may place participants on, refreshed every
+/// couple of seconds from one of two sources:
+///
+/// - `.addresses`: a fixed list of gRPC addresses (`SFU_ADDRS`, no registry);
+///   each node's id, region and load come from `GetNodeStats`, and a node
+///   that has not answered for `leaseDuration` is unhealthy.
+/// - `.registry`: the coordinator's node registry (leases renewed by the nodes).
+///
+/// Placements made since the last refresh are added to the nodes' loads, so
+/// a burst of joins spreads over the least-loaded nodes.
+public actor NodeDirectory {
+    public enum Source: Sendable {
+        case addresses([String])
+        case registry(any Coordinator)
+    }
+
+    public typealias StatsFetcher = @Sendable (_ grpcAddress: String) async throws -> NodeReport
+
+    private struct Entry {
+        var node: SFUNode
+        var lastSeen: ContinuousClock.Instant?
+    }
+
+    private let source: Source
+    private let fetchStats: StatsFetcher
+    private let leaseDuration: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private var entries: [String: Entry] = [:]
+    private var placed: [String: Int] = [:]
+    /// Nodes that failed a call, left out of placements until the instant.
+    private var suspended: [String: ContinuousClock.Instant] = [:]
+
+    public init(source: Source, leaseDuration: Duration = .seconds(6),
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+                fetchStats: @escaping StatsFetcher) {
+        self.source = source
+        self.fetchStats = fetchStats
+        self.leaseDuration = leaseDuration
+        self.now = now
+        if case .addresses(let addresses) = source {
+            for address in addresses {
+                entries[address] = Entry(node: SFUNode(id: address, region: "", grpcAddress: address, healthy: false))
+            }
+        }
+    }
+
+    /// Re-reads every node (stats calls run concurrently). Errors mark nodes
+    /// unhealthy once their lease runs out; a registry error keeps the last view.
+    public func refresh() async throws(RedisError) {
+        switch source {
+        case .addresses(let addresses):
+            let fetch = fetchStats
+            let reports = await withTaskGroup(of: (String, NodeReport?).self) { group in
+                for address in addresses {
+                    group.addTask { (address, try? await fetch(address)) }
+                }
+                var results: [(String, NodeReport?)] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+            let current = now()
+            for (address, report) in reports {
+                var entry = entries[address] ?? Entry(node: SFUNode(id: address, region: "", grpcAddress: address))
+                if let report {
+                    entry.node.id = report.nodeID
+                    entry.node.region = report.region
+                    entry.node.participants = report.participants
+                    entry.lastSeen = current
+                }
+                entry.node.healthy = entry.lastSeen.map { current - $0 < leaseDuration } ?? false
+                entries[address] = entry
+            }
+        case .registry(let coordinator):
+            let records = try await coordinator.healthyNodes()
+            entries = Dictionary(records.map { record in
+                (record.id.rawValue, Entry(node: SFUNode(
+                    id: record.id.rawValue, region: record.region.rawValue, grpcAddress: record.grpcAddress,
+                    participants: record.load.participants, healthy: true, draining: record.draining)))
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        placed = [:]
+    }
+
+    /// Every known node with its current view of load and health, sorted by id.
+    public func snapshot() -> [SFUNode] {
+        let current = now()
+        return entries.values.map { entry in
+            var node = entry.node
+            node.participants += placed[node.id] ?? 0
+            if let until = suspended[node.id], current < until { node.healthy = false }
+            return node
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// Chooses a node with `policy` and counts the placement against its load.
+    public func place(policy: PlacementPolicy, clientLocation: GeoCoordinate?, rttHints: RTTHints) -> Placement? {
+        guard let placement = policy.place(nodes: snapshot(), clientLocation: clientLocation, rttHints: rttHints) else {
+            return nil
+        }
+        placed[placement.node.id, default: 0] += 1
+        return placement
+    }
+
+    /// Leaves a node that failed to answer out of placements for `duration`
+    /// (its lease may not have run out yet).
+    public func suspend(_ id: String, for duration: Duration = .seconds(3)) {
+        suspended[id] = now() + duration
+    }
+
+    /// The node with this id, if known.
+    public func node(id: String) -> SFUNode? {
+        snapshot().first { $0.id == id }
+    }
+
+    /// Refreshes every `interval` until cancelled; `onError` hears registry failures.
+    public func run(interval: Duration, onError: @Sendable (RedisError) -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await refresh()
+            } catch {
+                onError(error)
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ControlProtocol
+import Coordination
+import Logging
+import Synchronization
+
+/// Watches the event stream of every known SFU node (`WatchEvents`) and hands
+/// what concerns local participants to their sessions: active speakers of a
+/// room, transports connected (for the join latency). A broken stream is
+/// re-opened after a short pause.
+struct NodeEventRelay: Sendable {
+    let directory: NodeDirectory
+    let pool: SFUClientPool
+    let rooms: LocalRooms
+    let logger: Logger
+    let interval: Duration
+
+    func run() async {
+        let watched = Mutex<Set<String>>([])
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                for node in await directory.snapshot() where watched.withLock({ $0.insert(node.grpcAddress).inserted }) {
+                    group.addTask { await watch(address: node.grpcAddress) }
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    private func watch(address: String) async {
+        guard let client = try? pool.client(for: address) else { return }
+        while !Task.isCancelled {
+            let nodeID = await directory.snapshot().first { $0.grpcAddress == address }?.id ?? address
+            do {
+                try await client.watchEvents { event in deliver(event, node: nodeID) }
+            } catch {
+                logger.debug("node event stream ended", metadata: ["node": "\(address)", "error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func deliver(_ event: Edgemesh_V1_NodeEvent, node: String) {
+        switch event.event {
+        case .activeSpeakers(let speakers):
+            // RFC 6464 levels are -dBov (0 loud … 127 silent); clients get 0 … 1, loudest first.
+            let list = speakers.speakers
+                .map { (participant: $0.participantID, level: (Double(127 - min($0.level, 127)) / 127 * 1000).rounded() / 1000) }
+                .sorted { $0.level > $1.level }
+            rooms.deliver(.speakers(list), room: RoomID(speakers.room), node: node)
+        case .transportConnected(let connected):
+            rooms.deliver(.transportConnected(publisher: connected.role == .publisher), room: RoomID(connected.room),
+                          member: MemberID(connected.participantID))
+        case .transportFailed(let failed):
+            logger.debug("transport failed", metadata: [
+                "participant": "\(failed.participantID)", "role": "\(failed.role)", "reason": "\(failed.reason)",
+            ])
+        case .trackPublished, nil:
+            break
+        }
+    }
+}
