@@ -21,11 +21,11 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, SFUProcess, edgemesh_bin, free_port, wait_until
+from metric_names import dashboard_queries, parse_exposition, promql_names, substitute_variables, unknown_metric_names
 
 DEVOPS = ROOT / "devops"
 COMPOSE = DEVOPS / "docker-compose.yml"
 DASHBOARDS = sorted((DEVOPS / "grafana" / "dashboards").glob("*.json"))
-TARGET_LABELS = {"job", "instance"}
 
 # Metric names the dashboards use that no process built today serves, with
 # their type and labels (the contract for whoever builds them; docs/metrics.md
@@ -77,90 +77,9 @@ def services_with(data, command):
     return {n: s for n, s in data["services"].items() if s.get("command") == [command]}
 
 
-def parse_exposition(text: str):
-    """Families of a Prometheus text exposition: name -> (type, label names)."""
-    families = {}
-    for line in text.splitlines():
-        if line.startswith("# TYPE "):
-            _, _, name, kind = line.split(maxsplit=3)
-            families.setdefault(name, [kind, set()])[0] = kind
-        elif line and not line.startswith("#"):
-            name = re.match(r"[a-zA-Z_:][\w:]*", line).group(0)
-            labels = set(re.findall(r'(\w+)="', line.split("{", 1)[1])) if "{" in line else set()
-            base = re.sub(r"_(bucket|sum|count)$", "", name)
-            family = base if families.get(base, ["", 0])[0] == "histogram" else name
-            families.setdefault(family, ["untyped", set()])[1].update(labels - {"le"})
-    return {n: (k, frozenset(ls)) for n, (k, ls) in families.items()}
-
-
 def scrape(port: int) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
         return r.read().decode()
-
-
-KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless",
-            "offset", "inf", "nan"}
-
-
-def substitute_variables(expr: str) -> str:
-    expr = re.sub(r"\$\{?__(rate_)?interval\}?", "1m", expr)
-    return re.sub(r"\$\{?__range\}?", "1h", re.sub(r"\$\{?(?!__)\w+\}?", ".*", expr))
-
-
-def promql_names(expr: str):
-    """(metric names, [(name, matcher labels)], grouping labels) of a PromQL expression."""
-    expr = re.sub(r'"(?:[^"\\]|\\.)*"', '""', substitute_variables(expr))
-    selectors = [(n, set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", body)))
-                 for n, body in re.findall(r"([a-zA-Z_:][\w:]*)\s*\{([^}]*)\}", expr)]
-    expr = re.sub(r"\{[^}]*\}|\[[^\]]*\]", " ", expr)
-    grouping = set()
-    for labels in re.findall(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)", expr):
-        grouping.update(l.strip() for l in labels.split(",") if l.strip())
-    expr = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", expr)
-    names = {t for t in re.findall(r"(?<![\w:.$])[a-zA-Z_:][\w:]*(?![\w:])(?!\s*\()", expr)
-             if t.lower() not in KEYWORDS}
-    return names, selectors, grouping
-
-
-def dashboard_queries(dashboard):
-    """Every PromQL expression of a dashboard: panel targets and query variables."""
-    for panel in dashboard["panels"]:
-        for t in panel.get("targets", []):
-            yield panel["title"], t["expr"]
-    for v in dashboard["templating"]["list"]:
-        if v["type"] == "query":
-            query = v["query"]["query"] if isinstance(v["query"], dict) else v["query"]
-            m = re.fullmatch(r"label_values\((.*),\s*\w+\)", query)
-            yield f"variable {v['name']}", m.group(1) if m else query
-
-
-def unknown_metric_names(dashboards, families):
-    """Problems: names neither served nor PLANNED, and labels those metrics do not have."""
-    known = {n: (k, set(ls)) for n, (k, ls) in PLANNED.items()}
-    known.update({n: (k, set(ls)) for n, (k, ls) in families.items()})
-    problems = []
-    for dash in dashboards:
-        for where, expr in dashboard_queries(dash):
-            names, selectors, grouping = promql_names(expr)
-
-            def family(name):
-                base = re.sub(r"_(bucket|sum|count)$", "", name)
-                return base if known.get(base, ("",))[0] == "histogram" and base != name else name
-            resolved = {family(n) for n in names}
-            for n in sorted(resolved - known.keys()):
-                problems.append(f"{dash['uid']} / {where}: unknown metric {n}")
-            available = set(TARGET_LABELS) | {"le"}
-            for n in resolved & known.keys():
-                available |= known[n][1]
-            for n, labels in selectors:
-                f = family(n)
-                if f in known:
-                    extra = labels - known[f][1] - TARGET_LABELS - ({"le"} if n.endswith("_bucket") else set())
-                    problems += [f"{dash['uid']} / {where}: {n} has no label {l}" for l in sorted(extra)]
-            if resolved <= known.keys():  # (unknown names are reported above)
-                problems += [f"{dash['uid']} / {where}: no metric of `{expr[:60]}…` has label {l}"
-                             for l in sorted(grouping - available)]
-    return problems
 
 
 def served_families():
@@ -452,7 +371,7 @@ def test_metric_name_check_catches_unknown_names_and_labels():
         {"expr": 'sum by (region) (rate(edgemesh_sfu_participantz{region=~"$region"}[$__rate_interval]))'},
         {"expr": 'sum by (zone) (edgemesh_sfu_participants{colour="x"})'},
         {"expr": 'histogram_quantile(0.9, sum by (le) (rate(edgemesh_trunk_rtt_seconds_bucket[5m])))'}]}]}
-    problems = unknown_metric_names([dash], fake)
+    problems = unknown_metric_names([dash], fake, PLANNED)
     assert any("unknown metric edgemesh_sfu_participantz" in p for p in problems), problems
     assert any("has no label colour" in p for p in problems) and any("has label zone" in p for p in problems)
     assert len(problems) == 3, problems
@@ -464,7 +383,7 @@ def test_every_dashboard_metric_is_served_or_planned():
     families = served_families()
     assert "edgemesh_sfu_participants" in families and "edgemesh_sfu_drops_total" in families
     dashboards = [json.loads(p.read_text()) for p in DASHBOARDS]
-    problems = unknown_metric_names(dashboards, families)
+    problems = unknown_metric_names(dashboards, families, PLANNED)
     assert not problems, "\n".join(problems)
     stale = sorted(PLANNED.keys() & families.keys())
     assert not stale, f"served now, remove from PLANNED: {stale}"
