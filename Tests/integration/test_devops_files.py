@@ -313,6 +313,8 @@ def runtime_packages():
 
 def test_dockerfile_runtime_has_every_shared_library_the_binary_needs():
     runtime, packages = runtime_packages()
+    builder = re.split(r"^FROM ", (DEVOPS / "Dockerfile").read_text(), flags=re.M)[1]
+    assert "swift build -c release --product edgemesh" in builder and "pkg-config" in builder
     assert re.search(r"^USER (?!root)\w+", runtime, re.M) and "COPY --chown=root:root regions /app/regions" in runtime
     assert "--static-swift-stdlib" in (DEVOPS / "Dockerfile").read_text()
     readelf = subprocess.run(["readelf", "-d", edgemesh_bin()], capture_output=True, text=True, check=True).stdout
@@ -325,6 +327,7 @@ def test_dockerfile_runtime_has_every_shared_library_the_binary_needs():
         assert pkgs, f"no Debian package provides {soname}"
         assert pkgs & (packages | {"libc6"}), f"{soname} ({pkgs}) missing from the runtime stage of devops/Dockerfile"
     for dev in ("libssl-dev", "libsrtp2-dev", "libsodium-dev", "libhiredis-dev", "libmaxminddb-dev"):
+        assert dev in builder, f"{dev} missing from the builder stage"
         depends = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", dev], capture_output=True, text=True).stdout
         assert {d.split()[0] for d in depends.split(", ")} & packages, f"runtime half of {dev} missing"
 
