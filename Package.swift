@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"], swiftSettings: strict),
         .testTarget(name: "GeoRoutingTests", dependencies: ["GeoRouting"], swiftSettings: strict),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "GeoRouting", "Coordination"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

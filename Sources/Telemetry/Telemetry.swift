@@ -98,7 +98,7 @@ public final class MetricsRegistry: Sendable {
             if described.insert(g.name).inserted { out += "# HELP \(g.name) \(g.help)\n# TYPE \(g.name) gauge\n" }
             line(g.name, g.labels, String(g.current))
         }
-        return out
+        return out + ProcessMetrics.render()
     }
 
     private static func escape(_ s: String) -> String {

@@ -42,9 +42,6 @@ PLANNED = {
     "edgemesh_sfu_forwarding_latency_seconds": ("histogram", ("node", "region")),
     "edgemesh_sfu_packets_lost_total": ("counter", ("node", "region", "direction")),
     "edgemesh_sfu_jitter_seconds": ("histogram", ("node", "region", "direction")),
-    # gaps of both binaries: no process collector (CPU, memory) yet
-    "process_cpu_seconds_total": ("counter", ()),
-    "process_resident_memory_bytes": ("gauge", ()),
 }
 
 
