@@ -7,6 +7,8 @@
 /// the offsets are recomputed when the source changes so that the first
 /// packet of the new source follows the last packet sent. Packets of a
 /// previous source arriving after a switch are dropped.
+import RTP
+
 public struct StreamRewriter: Sendable {
     public struct Output: Sendable, Equatable {
         public var sequenceNumber: UInt16
@@ -16,16 +18,17 @@ public struct StreamRewriter: Sendable {
     private var sourceSSRC: UInt32?
     private var sequenceOffset: UInt16 = 0
     private var timestampOffset: UInt32 = 0
-    /// Highest source sequence number seen from the current source.
-    private var highestSourceSequence: UInt16 = 0
     /// Last output sequence number and timestamp, and when it was sent.
     private var lastOutputSequence: UInt16 = 0
     private var lastOutputTimestamp: UInt32 = 0
     private var lastOutputNanoseconds: UInt64 = 0
     private var started = false
-    /// The first output sequence number of the current source: anything that
-    /// would map before it belongs to the previous source's era.
-    private var firstOutputSequenceOfSource: UInt16 = 0
+    /// Source sequence numbers of the current source, extended to 64 bits,
+    /// and the extended number of its first forwarded packet: anything
+    /// before it belongs to the previous source's era. (Comparing 16-bit
+    /// numbers instead would misjudge every packet 2^15 or more after a switch.)
+    private var sourceUnwrapper = SequenceUnwrapper()
+    private var firstExtendedSourceSequence: Int64 = 0
 
     /// Clock rate of the stream (90,000 for video, 48,000 for Opus).
     public let clockRate: UInt32
@@ -54,10 +57,7 @@ public struct StreamRewriter: Sendable {
         let outSeq = sequenceNumber &+ sequenceOffset
         let outTS = timestamp &+ timestampOffset
         // Drop packets from before this source's first output packet.
-        if Self.isOlder(outSeq, than: firstOutputSequenceOfSource) { return nil }
-        if Self.isOlder(highestSourceSequence, than: sequenceNumber) || !started {
-            highestSourceSequence = sequenceNumber
-        }
+        if sourceUnwrapper.unwrap(sequenceNumber) < firstExtendedSourceSequence { return nil }
         if !started || Self.isOlder(lastOutputSequence, than: outSeq) {
             lastOutputSequence = outSeq
             lastOutputTimestamp = outTS
@@ -70,9 +70,8 @@ public struct StreamRewriter: Sendable {
     /// Output sequence number for a retransmission of source packet
     /// `sequenceNumber` of the current source (nil when it is from another era).
     public func outputSequence(forSource sequenceNumber: UInt16) -> UInt16? {
-        guard started else { return nil }
-        let out = sequenceNumber &+ sequenceOffset
-        return Self.isOlder(out, than: firstOutputSequenceOfSource) ? nil : out
+        guard started, isCurrentEra(sourceSequence: sequenceNumber) else { return nil }
+        return sequenceNumber &+ sequenceOffset
     }
 
     /// Offset added to source timestamps of the current source (for retransmissions).
@@ -80,8 +79,17 @@ public struct StreamRewriter: Sendable {
 
     /// Source sequence number for an output sequence number the subscriber NACKed.
     public func sourceSequence(forOutput sequenceNumber: UInt16) -> UInt16? {
-        guard started, !Self.isOlder(sequenceNumber, than: firstOutputSequenceOfSource) else { return nil }
-        return sequenceNumber &- sequenceOffset
+        let source = sequenceNumber &- sequenceOffset
+        guard started, isCurrentEra(sourceSequence: source) else { return nil }
+        return source
+    }
+
+    /// Whether a source sequence number (near the newest one) was sent in the
+    /// current source's era.
+    private func isCurrentEra(sourceSequence: UInt16) -> Bool {
+        guard let highest = sourceUnwrapper.highestExtended else { return false }
+        let extended = highest + Int64(SerialNumber.distance(from: UInt16(truncatingIfNeeded: highest), to: sourceSequence))
+        return extended >= firstExtendedSourceSequence
     }
 
     private mutating func switchSource(to ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, nowNanoseconds: UInt64) {
@@ -96,8 +104,8 @@ public struct StreamRewriter: Sendable {
         } else {
             timestampOffset = lastOutputTimestamp &- timestamp
         }
-        firstOutputSequenceOfSource = nextSeq
-        highestSourceSequence = sequenceNumber
+        sourceUnwrapper = SequenceUnwrapper()
+        firstExtendedSourceSequence = sourceUnwrapper.unwrap(sequenceNumber)
         sourceSSRC = ssrc
     }
 

@@ -48,3 +48,27 @@ import Testing
         #expect(r.sourceSequence(forOutput: 299) == nil)
     }
 }
+
+@Suite struct StreamRewriterLongRunTests {
+    /// Regression: the era check compared 16-bit numbers, so every packet
+    /// 2^15 or more after a (re)start was dropped (found by the fan-out benchmark).
+    @Test func aLongStreamIsNeverDropped() {
+        var r = StreamRewriter(clockRate: 90_000, initialSequence: 1000, initialTimestamp: 0)
+        var dropped = 0
+        var expected: UInt16 = 1000
+        for index in 0..<100_000 {
+            let sequence = UInt16(truncatingIfNeeded: 40_000 + index)
+            let out = r.rewrite(sourceSSRC: 7, sequenceNumber: sequence, timestamp: UInt32(index) &* 3000, nowNanoseconds: 0)
+            if out?.sequenceNumber != expected { dropped += 1 }
+            expected &+= 1
+        }
+        #expect(dropped == 0)
+        // NACK mapping still works 100,000 packets in, and refuses the
+        // previous era once the source switches.
+        let lastOut = expected &- 1
+        #expect(r.sourceSequence(forOutput: lastOut &- 5) == UInt16(truncatingIfNeeded: 40_000 + 99_994))
+        _ = r.rewrite(sourceSSRC: 8, sequenceNumber: 10, timestamp: 0, nowNanoseconds: 1)
+        #expect(r.sourceSequence(forOutput: lastOut &- 5) == nil)
+        #expect(r.sourceSequence(forOutput: lastOut &+ 1) == 10)
+    }
+}
