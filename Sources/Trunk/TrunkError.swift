@@ -47,6 +47,8 @@ public enum TrunkError: Error, Sendable, Equatable, CustomStringConvertible {
     case sessionNotEstablished
     /// The current session's packet budget is spent and no new session is established yet.
     case keyExhausted(keyID: UInt32)
+    /// A trunk endpoint has no peer with this node id.
+    case unknownPeer(String)
 
     public var description: String {
         switch self {
@@ -73,6 +75,7 @@ public enum TrunkError: Error, Sendable, Equatable, CustomStringConvertible {
             line > 0 ? "\(kind) file, line \(line): \(reason)" : "\(kind) file: \(reason)"
         case .sessionNotEstablished: "no trunk session is established"
         case .keyExhausted(let keyID): "packet budget of key \(keyID) exhausted"
+        case .unknownPeer(let id): "no trunk peer \(id)"
         }
     }
 }
