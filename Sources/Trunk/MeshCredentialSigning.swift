@@ -117,6 +117,17 @@ public struct MeshNodeIdentity: Sendable {
         self.tag = credential.nodeTag
     }
 
+    /// No checks at all: tests model attackers with it.
+    init(uncheckedCredential credential: MeshCredential, staticKey: TrunkX25519PrivateKey, meshKey: TrunkVerifyingKey)
+        throws(TrunkError)
+    {
+        self.credential = credential
+        self.encodedCredential = try credential.encoded()
+        self.staticKey = staticKey
+        self.meshKey = meshKey
+        self.tag = credential.nodeTag
+    }
+
     /// The identity from the text of a credential file and of a node key file
     /// (the files `edgemesh mesh issue-node` writes).
     public init(credentialFile: String, keyFile: String) throws(TrunkError) {
