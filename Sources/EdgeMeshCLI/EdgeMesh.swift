@@ -5,6 +5,6 @@ struct EdgeMesh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgemesh",
         abstract: "EdgeMesh: an edge-mesh SFU network for WebRTC conferencing.",
-        subcommands: [SFUCommand.self, DevCommand.self, SDPCommand.self]
+        subcommands: [SFUCommand.self, DevCommand.self, SDPCommand.self, MeshCommand.self]
     )
 }

@@ -13,6 +13,12 @@ public enum MeshFiles {
     /// Header of a node credential file.
     public static let credentialHeader = "edgemesh-node-credential v1"
 
+    /// Where a node finds its key file: beside the credential, `ID.credential` → `ID.key`
+    /// (any other name gets `.key` appended).
+    public static func keyPath(forCredentialPath path: String) -> String {
+        path.hasSuffix(".credential") ? String(path.dropLast(".credential".count)) + ".key" : path + ".key"
+    }
+
     // MARK: Mesh signing key
 
     /// The mesh key file: the Ed25519 seed and, for reference, the public key.
