@@ -144,38 +144,50 @@ extension TrunkPeer {
         }
     }
 
-    mutating func receiveSealed(_ header: TrunkFrameHeader, _ datagram: UnsafeRawBufferPointer, now: TrunkTime)
-        -> [TrunkAction]
-    {
+    /// Looks up the session, checks the replay window, opens the frame into
+    /// `output` (which may start at `sealed`'s address) and commits the counter.
+    /// - Returns: nil and the drop on failure; the plaintext length and any
+    ///   actions the frame caused (a responder's session confirmed) on success.
+    mutating func authenticate(
+        _ header: TrunkFrameHeader, datagram: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        now: TrunkTime
+    ) -> (plaintextCount: Int?, actions: [TrunkAction]) {
         guard let slot = slot(for: header.keyID), let session = session(in: slot) else {
-            return dropped(.auth, .unknownKeyID)
+            return (nil, dropped(.auth, .unknownKeyID))
         }
         switch session.replay.check(header.counter) {
         case .accept: break
-        case .duplicate: return dropped(.replay, .duplicateCounter)
-        case .tooOld: return dropped(.replay, .counterTooOld)
+        case .duplicate: return (nil, dropped(.replay, .duplicateCounter))
+        case .tooOld: return (nil, dropped(.replay, .counterTooOld))
         }
         let sealed = UnsafeRawBufferPointer(rebasing: datagram[TrunkFrameHeader.size...])
         guard sealed.count >= TrunkCipher.tagByteCount else {
-            return dropped(
-                .malformed,
-                .wire(.truncated(.frameHeader, needed: TrunkFrameHeader.size + TrunkCipher.tagByteCount, available: datagram.count)))
+            let needed = TrunkFrameHeader.size + TrunkCipher.tagByteCount
+            return (nil, dropped(.malformed, .wire(.truncated(.frameHeader, needed: needed, available: datagram.count))))
         }
         let ad = UnsafeRawBufferPointer(rebasing: datagram[0..<TrunkFrameHeader.size])
-        var plaintext = [UInt8](repeating: 0, count: sealed.count - TrunkCipher.tagByteCount)
-        let opened: Bool = plaintext.withUnsafeMutableBytes { out in
-            (try? session.opener.open(sealed, counter: header.counter, associatedData: ad, into: out)) != nil
+        guard let count = try? session.opener.open(sealed, counter: header.counter, associatedData: ad, into: output) else {
+            return (nil, dropped(.auth, .authenticationFailed))
         }
-        guard opened else { return dropped(.auth, .authenticationFailed) }
         commit(header.counter, in: slot)
         lastAuthenticatedAt = now.monotonicNanoseconds
         statistics.framesReceived &+= 1
         statistics.bytesReceived &+= UInt64(datagram.count)
-        var actions: [TrunkAction] = []
-        if slot == .unconfirmed, let confirmed = unconfirmed {
-            unconfirmed = nil
-            actions += install(confirmed, now: now)
+        guard slot == .unconfirmed, let confirmed = unconfirmed else { return (count, []) }
+        unconfirmed = nil
+        return (count, install(confirmed, now: now))
+    }
+
+    mutating func receiveSealed(_ header: TrunkFrameHeader, _ datagram: UnsafeRawBufferPointer, now: TrunkTime)
+        -> [TrunkAction]
+    {
+        let capacity = max(datagram.count - TrunkFrameHeader.size - TrunkCipher.tagByteCount, 0)
+        var plaintext = [UInt8](repeating: 0, count: capacity)
+        let (count, early) = plaintext.withUnsafeMutableBytes { out in
+            authenticate(header, datagram: datagram, into: out, now: now)
         }
+        guard count != nil else { return early }
+        var actions = early
         switch header.type {
         case .data:
             do {
