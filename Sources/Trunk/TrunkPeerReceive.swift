@@ -128,11 +128,19 @@ extension TrunkPeer {
         return nil
     }
 
-    func session(in slot: Slot) -> TrunkSession? {
+    func opener(in slot: Slot) -> TrunkAEAD? {
         switch slot {
-        case .current: current
-        case .previous: previous
-        case .unconfirmed: unconfirmed
+        case .current: current?.opener
+        case .previous: previous?.opener
+        case .unconfirmed: unconfirmed?.opener
+        }
+    }
+
+    func check(_ counter: UInt64, in slot: Slot) -> TrunkReplayWindow.Verdict? {
+        switch slot {
+        case .current: current?.replay.check(counter)
+        case .previous: previous?.replay.check(counter)
+        case .unconfirmed: unconfirmed?.replay.check(counter)
         }
     }
 
@@ -152,10 +160,13 @@ extension TrunkPeer {
         _ header: TrunkFrameHeader, datagram: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
         now: TrunkTime
     ) -> (plaintextCount: Int?, actions: [TrunkAction]) {
-        guard let slot = slot(for: header.keyID), let session = session(in: slot) else {
+        // Read the opener and the verdict without copying the session: a live
+        // copy would share the replay window's storage and make `commit` copy it.
+        guard let slot = slot(for: header.keyID), let opener = opener(in: slot), let verdict = check(header.counter, in: slot)
+        else {
             return (nil, dropped(.auth, .unknownKeyID))
         }
-        switch session.replay.check(header.counter) {
+        switch verdict {
         case .accept: break
         case .duplicate: return (nil, dropped(.replay, .duplicateCounter))
         case .tooOld: return (nil, dropped(.replay, .counterTooOld))
@@ -166,7 +177,7 @@ extension TrunkPeer {
             return (nil, dropped(.malformed, .wire(.truncated(.frameHeader, needed: needed, available: datagram.count))))
         }
         let ad = UnsafeRawBufferPointer(rebasing: datagram[0..<TrunkFrameHeader.size])
-        guard let count = try? session.opener.open(sealed, counter: header.counter, associatedData: ad, into: output) else {
+        guard let count = try? opener.open(sealed, counter: header.counter, associatedData: ad, into: output) else {
             return (nil, dropped(.auth, .authenticationFailed))
         }
         commit(header.counter, in: slot)
