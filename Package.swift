@@ -36,11 +36,12 @@ let package = Package(
         .target(name: "RTP", swiftSettings: strict),
         .target(name: "STUN", swiftSettings: strict),
         .target(name: "SDP", swiftSettings: strict),
+        .target(name: "TrunkWire", swiftSettings: strict),
 
         // Native bridges.
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SRTP", dependencies: ["CSRTP", "RTP"], swiftSettings: strict),
-        .target(name: "Trunk", dependencies: ["CSodium", "RTP"], swiftSettings: strict),
+        .target(name: "Trunk", dependencies: ["CSodium", "RTP", "TrunkWire"], swiftSettings: strict),
         .target(name: "Coordination", dependencies: ["CHiredis"], swiftSettings: strict),
         .target(name: "GeoRouting", dependencies: ["CMaxMindDB"], swiftSettings: strict),
 
@@ -100,6 +101,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strict),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS", "RTP"], swiftSettings: strict),
         .testTarget(name: "TrunkTests", dependencies: ["Trunk"], swiftSettings: strict),
+        .testTarget(name: "TrunkWireTests", dependencies: ["TrunkWire"], swiftSettings: strict),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"], swiftSettings: strict),
         .testTarget(name: "GeoRoutingTests", dependencies: ["GeoRouting"], swiftSettings: strict),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),

@@ -5,6 +5,8 @@ struct EdgeMesh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgemesh",
         abstract: "EdgeMesh: an edge-mesh SFU network for WebRTC conferencing.",
-        subcommands: [SFUCommand.self, DevCommand.self, SDPCommand.self, BackendCommand.self, TokenCommand.self]
+        subcommands: [
+            SFUCommand.self, BackendCommand.self, DevCommand.self, TokenCommand.self, MeshCommand.self, SDPCommand.self,
+        ]
     )
 }

@@ -38,12 +38,15 @@ public struct TrunkSessionKeys: Sendable, Equatable {
 /// k_r2i  = BLAKE2b-256(key: prk, L || " responder->initiator" || 0x02)
 /// ```
 ///
-/// The trunk handshake (Noise KK in spirit) passes `[DH(e_i, e_r), DH(s_i, s_r)]`
-/// — ephemeral-ephemeral for forward secrecy, static-static to bind both nodes'
-/// credentialed identities — in that order on both sides, and as `transcript`
-/// the exact handshake bytes both sides saw (both credentials, both ephemeral
-/// public keys, the cipher choice), so any tampering yields different keys and
-/// the first frame fails to open. Distinct labels keep the two directions'
+/// The trunk handshake (Noise KK in spirit, `TrunkHandshakeCrypto`,
+/// docs/trunk-protocol.md §4) passes `[DH(e_i,e_r), DH(e_i,s_r), DH(s_i,e_r),
+/// DH(s_i,s_r)]` — ephemeral-ephemeral for forward secrecy, the mixed and
+/// static-static terms to bind both nodes' credentialed identities — in that
+/// order on both sides, and as `transcript` the exact handshake bytes both
+/// sides saw (the init with the initiator's credential and ephemeral key and
+/// the cipher offer, the response with the responder's ephemeral key and the
+/// cipher choice), so any tampering yields different keys and the
+/// confirmation fails to open. Distinct labels keep the two directions'
 /// keys independent, so each direction may start its counter at zero.
 public enum TrunkKeySchedule {
     /// Domain-separation label; a new version of the construction changes it.
