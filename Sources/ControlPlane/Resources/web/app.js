@@ -1,0 +1,265 @@
+// EdgeMesh web client: join screen, call screen, chat, connection panel, reconnect.
+import { Session } from "./session.js";
+import { describeError } from "./signaling.js";
+import { Tiles } from "./tiles.js";
+import { collectStats, renderStats } from "./stats.js";
+
+const $ = (id) => document.getElementById(id);
+const LOCAL = "local";
+
+const state = {
+  token: null, room: "", name: "", identity: "",
+  stream: null, session: null, joined: null, selfId: null,
+  tracks: new Map(),        // trackId -> Track
+  ownTracks: {},            // kind -> trackId
+  muted: { audio: false, video: false },
+  chatIds: new Set(), unread: 0,
+  attempt: 0, reconnectTimer: null, leaving: false,
+  rtt: null, pingTimer: null, statsTimer: null, stats: {}, connects: 0,
+};
+const tiles = new Tiles($("tiles"));
+
+function status(text) { $("status").textContent = text; }
+
+// ---- join screen -----------------------------------------------------------------------
+
+async function preview() {
+  try {
+    state.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+    $("preview").srcObject = state.stream;
+  } catch (error) {
+    $("join-error").textContent = `Camera or microphone unavailable (${error.name}); you can still join.`;
+    state.stream = new MediaStream();
+  }
+}
+
+async function fetchToken(room, identity, name) {
+  const fragment = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fragment) return fragment;
+  const response = await fetch("/v1/dev/token", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ room, identity, name }),
+  });
+  if (response.status === 404) throw new Error("This server needs an invitation link (with #token=…).");
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? describeError(body.error) : `HTTP ${response.status}`);
+  return body.token;
+}
+
+$("join-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("join-error").textContent = "";
+  $("join-button").disabled = true;
+  try {
+    state.room = $("room").value.trim();
+    state.name = $("name").value.trim();
+    const slug = state.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40) || "guest";
+    state.identity = `${slug}-${Math.random().toString(36).slice(2, 8)}`;
+    if (!state.stream) await preview();
+    state.token = await fetchToken(state.room, state.identity, state.name);
+    $("join-screen").hidden = true;
+    $("call-screen").hidden = false;
+    const own = tiles.ensure(LOCAL, `${state.name} (you)`, true);
+    own.video.srcObject = state.stream;
+    connect();
+  } catch (error) {
+    $("join-error").textContent = error.message || String(error);
+  } finally {
+    $("join-button").disabled = false;
+  }
+});
+
+// ---- session and reconnect -------------------------------------------------------------
+
+function connect() {
+  clearTimeout(state.reconnectTimer);
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = `${scheme}://${location.host}/v1/rtc?access_token=${encodeURIComponent(state.token)}`;
+  status(state.connects ? "Reconnecting…" : "Connecting…");
+  state.connects += 1;
+  const session = new Session(url, state.stream, {
+    joined: (message) => onJoined(message),
+    message: (message) => onMessage(message),
+    remoteTrack: (participantId, track, receiver) => tiles.attach(participantId, track, receiver),
+    closed: (reason) => onClosed(session, reason),
+  });
+  state.session = session;
+}
+
+function onClosed(session, reason) {
+  if (session !== state.session || state.leaving) return;
+  stopTimers();
+  state.joined = null;
+  tiles.clearRemote(LOCAL);
+  if (state.fatal) { status(state.fatal); return; }
+  const delay = Math.min(10000, 500 * 2 ** state.attempt) * (0.75 + Math.random() * 0.5);
+  state.attempt += 1;
+  status(`Disconnected (${reason}). Reconnecting in ${Math.round(delay / 100) / 10} s…`);
+  state.reconnectTimer = setTimeout(connect, delay);
+}
+
+function onJoined(message) {
+  state.attempt = 0;
+  state.joined = message;
+  state.selfId = message.participant.id;
+  state.tracks.clear();
+  state.ownTracks = {};
+  for (const p of message.participants) addParticipant(p);
+  status(`In room ${message.room.name} · ${message.sfu.regionName || message.sfu.region}`);
+  state.pingTimer = setInterval(() => state.session?.send({ type: "ping", ts: Date.now() }), 2000);
+  state.session.send({ type: "ping", ts: Date.now() });
+  state.statsTimer = setInterval(updateStats, 1000);
+}
+
+function addParticipant(p) {
+  tiles.ensure(p.id, p.name || p.identity);
+  for (const track of p.tracks || []) addTrack(track);
+}
+
+function addTrack(track) {
+  state.tracks.set(track.id, track);
+  if (track.participantId === state.selfId) {
+    state.ownTracks[track.kind] = track.id;
+    // A rejoin re-publishes unmuted tracks: restore the mute state the user chose.
+    if (state.muted[track.kind]) state.session.send({ type: "mute", trackId: track.id, muted: true });
+    return;
+  }
+  tiles.setMuted(track.participantId, track.kind, !!track.muted);
+}
+
+function onMessage(message) {
+  switch (message.type) {
+    case "participant_joined": addParticipant(message.participant); break;
+    case "participant_left": tiles.remove(message.participantId); break;
+    case "track_published": addTrack(message.track); break;
+    case "track_unpublished": state.tracks.delete(message.trackId); break;
+    case "track_muted": {
+      const track = state.tracks.get(message.trackId);
+      if (!track) break;
+      track.muted = message.muted;
+      tiles.setMuted(track.participantId === state.selfId ? LOCAL : track.participantId, track.kind, message.muted);
+      break;
+    }
+    case "active_speakers": {
+      const ids = new Set(message.speakers.filter((s) => s.level > 0).map((s) =>
+        s.participantId === state.selfId ? LOCAL : s.participantId));
+      tiles.setSpeakers(ids);
+      break;
+    }
+    case "chat": addChat(message); break;
+    case "pong": state.rtt = Date.now() - message.ts; break;
+    case "migrate":
+      status("The media server is being maintained; moving you to another one…");
+      state.session.fail("migrate");
+      break;
+    case "error":
+      if (message.code === "duplicate_identity" || message.code?.startsWith("token_")) state.fatal = describeError(message);
+      status(describeError(message));
+      break;
+    default: break;
+  }
+}
+
+function stopTimers() {
+  clearInterval(state.pingTimer);
+  clearInterval(state.statsTimer);
+}
+
+// ---- controls ----------------------------------------------------------------------------
+
+function toggleMute(kind, button, onText, offText) {
+  const muted = !state.muted[kind];
+  state.muted[kind] = muted;
+  for (const track of state.stream.getTracks()) if (track.kind === kind) track.enabled = !muted;
+  button.setAttribute("aria-pressed", String(muted));
+  button.textContent = muted ? offText : onText;
+  tiles.setMuted(LOCAL, kind, muted);
+  const trackId = state.ownTracks[kind];
+  if (trackId) state.session?.send({ type: "mute", trackId, muted });
+}
+$("mute-mic").addEventListener("click", (e) => toggleMute("audio", e.currentTarget, "Mute microphone", "Unmute microphone"));
+$("mute-cam").addEventListener("click", (e) => toggleMute("video", e.currentTarget, "Turn camera off", "Turn camera on"));
+
+function togglePanel(button, panel) {
+  const open = panel.hidden;
+  panel.hidden = !open;
+  button.setAttribute("aria-expanded", String(open));
+  if (panel === $("chat") && open) { state.unread = 0; renderUnread(); }
+}
+$("toggle-chat").addEventListener("click", (e) => togglePanel(e.currentTarget, $("chat")));
+$("toggle-conn").addEventListener("click", (e) => togglePanel(e.currentTarget, $("connection")));
+
+$("leave").addEventListener("click", () => {
+  state.leaving = true;
+  stopTimers();
+  clearTimeout(state.reconnectTimer);
+  state.session?.close(true);
+  tiles.clearRemote(LOCAL);
+  status("You left the room.");
+  $("call-screen").hidden = true;
+  $("join-screen").hidden = false;
+  state.leaving = false;
+  state.session = null;
+  state.connects = 0;
+  $("join-button").focus();
+});
+
+// ---- chat -----------------------------------------------------------------------------------
+
+function addChat(message) {
+  if (state.chatIds.has(message.id)) return;
+  state.chatIds.add(message.id);
+  const li = document.createElement("li");
+  const from = document.createElement("span");
+  from.className = "from";
+  from.textContent = message.from?.id === state.selfId ? "You" : (message.from?.name || message.from?.identity || "?");
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = message.text;
+  const time = document.createElement("time");
+  time.dateTime = new Date(message.ts).toISOString();
+  time.className = "visually-hidden";
+  time.textContent = new Date(message.ts).toLocaleTimeString();
+  li.append(from, text, time);
+  $("messages").append(li);
+  li.scrollIntoView({ block: "nearest" });
+  if ($("chat").hidden) { state.unread += 1; renderUnread(); }
+}
+
+function renderUnread() {
+  $("unread").hidden = state.unread === 0;
+  $("unread").textContent = state.unread ? `${state.unread} unread` : "";
+}
+
+$("chat-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("chat-input").value.trim();
+  if (!text || !state.session) return;
+  state.session.send({ type: "chat", text: text.slice(0, 4096) });
+  $("chat-input").value = "";
+});
+
+// ---- connection panel and debug hook ----------------------------------------------------------
+
+async function updateStats() {
+  const session = state.session;
+  if (!session || !state.joined) return;
+  state.stats = await collectStats(session, tiles, state.stats);
+  state.stats.rtt = state.rtt;
+  renderStats($("conn-stats"), state.joined, state.stats);
+}
+
+window.__edgemesh = {
+  state,
+  stats: () => state.stats,
+  framesDecoded: () => state.stats.framesDecoded || {},
+  participants: () => [...tiles.tiles.keys()].filter((id) => id !== LOCAL),
+  mutedIndicator: (id, kind) => {
+    const tile = tiles.tiles.get(id);
+    return tile ? !(kind === "audio" ? tile.micEl : tile.camEl).hidden : null;
+  },
+  chat: () => [...$("messages").children].map((li) => li.querySelector(".text").textContent),
+  dropSocket: () => state.session?.signaling.ws.close(),
+};
+
+preview();
