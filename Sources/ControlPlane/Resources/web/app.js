@@ -55,7 +55,7 @@ $("join-form").addEventListener("submit", async (event) => {
     state.name = $("name").value.trim();
     const slug = state.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40) || "guest";
     state.identity = `${slug}-${Math.random().toString(36).slice(2, 8)}`;
-    if (!state.stream) await preview();
+    await state.previewing;
     state.token = await fetchToken(state.room, state.identity, state.name);
     $("join-screen").hidden = true;
     $("call-screen").hidden = false;
@@ -80,7 +80,11 @@ function connect() {
   const session = new Session(url, state.stream, {
     joined: (message) => onJoined(message),
     message: (message) => onMessage(message),
-    remoteTrack: (participantId, track, receiver) => tiles.attach(participantId, track, receiver),
+    remoteTrack: (participantId, track, receiver) => {
+      // Fallback: the msid track id is the track id of `track_published`.
+      const owner = state.tracks.get(track.id)?.participantId;
+      tiles.attach(owner && !tiles.tiles.has(participantId) ? owner : participantId, track, receiver);
+    },
     closed: (reason) => onClosed(session, reason),
   });
   state.session = session;
@@ -262,4 +266,4 @@ window.__edgemesh = {
   dropSocket: () => state.session?.signaling.ws.close(),
 };
 
-preview();
+state.previewing = preview();

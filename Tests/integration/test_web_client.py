@@ -1,0 +1,168 @@
+"""The web client served by the backend at `/`: two browsers join one room and see each
+other's video, chat and mute indicators; a late third gets the chat history and both videos;
+a WebSocket dropped under the page is rejoined by itself."""
+import json
+import random
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from browser import call, chromium
+from conftest import ROOT, RUN_DIR, edgemesh_bin, free_port, wait_until
+
+ARTIFACTS = RUN_DIR / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def dev():
+    RUN_DIR.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    base = random.randrange(30000, 40000, 100)
+    log = open(RUN_DIR / "web-dev.log", "w")
+    proc = subprocess.Popen([edgemesh_bin(), "dev", "--base-port", str(base), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+
+    def ready():
+        assert proc.poll() is None, (RUN_DIR / "web-dev.log").read_text()[-2000:]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/regions", timeout=1) as r:
+            return all(any(n["healthy"] for n in reg["nodes"]) for reg in json.loads(r.read()))
+    try:
+        wait_until(ready, 60, "every region of edgemesh dev healthy")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), b""
+
+
+def test_static_files_have_types_and_no_traversal(dev):
+    status, ctype, body = get(dev + "/")
+    assert status == 200 and ctype.startswith("text/html") and b'src="/web/app.js"' in body
+    for name, kind in [("app.js", "text/javascript"), ("session.js", "text/javascript"), ("style.css", "text/css")]:
+        status, ctype, body = get(f"{dev}/web/{name}")
+        assert status == 200 and ctype.startswith(kind) and body, (name, status, ctype)
+    for bad in ["/web/..%2FPackage.swift", "/web/%2E%2E%2F%2E%2E%2FPackage.swift", "/web/.hidden",
+                "/web/../../Package.swift", "/web/nope.js", "/web/a%5Cb.js"]:
+        assert get(dev + bad)[0] == 404, bad
+
+
+def join(dev, room, name):
+    driver = chromium()
+    driver.get(dev + "/")
+    driver.find_element(By.ID, "room").clear()
+    driver.find_element(By.ID, "room").send_keys(room)
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "join-button").click()
+    wait_until(lambda: driver.execute_script("return window.__edgemesh.state.selfId"), 20, f"{name} joined")
+    return driver
+
+
+def self_id(driver):
+    return driver.execute_script("return window.__edgemesh.state.selfId")
+
+
+def frames(driver, participant):
+    return driver.execute_script("return (window.__edgemesh.framesDecoded() || {})[arguments[0]] || 0", participant)
+
+
+def sees_video(viewer, publisher, what):
+    """framesDecoded of `publisher`'s tile in `viewer` rises past a first reading."""
+    pid = self_id(publisher)
+    first = wait_until(lambda: frames(viewer, pid), 30, f"{what}: first decoded frames")
+    wait_until(lambda: frames(viewer, pid) > first + 10, 20, f"{what}: frames keep being decoded")
+
+
+def chat(driver, text):
+    box = driver.find_element(By.ID, "chat-input")
+    box.send_keys(text)
+    driver.find_element(By.CSS_SELECTOR, "#chat-form button").click()
+
+
+def chat_texts(driver):
+    return driver.execute_script("return window.__edgemesh.chat()")
+
+
+def test_two_browsers_then_a_late_third(dev):
+    room = f"web-{random.randrange(1 << 30)}"
+    drivers = []
+    try:
+        alice = join(dev, room, "Alice")
+        drivers.append(alice)
+        alice.save_screenshot(str(ARTIFACTS / "web-alone.png"))
+        bob = join(dev, room, "Bob")
+        drivers.append(bob)
+        sees_video(alice, bob, "Alice sees Bob")
+        sees_video(bob, alice, "Bob sees Alice")
+
+        chat(alice, "hello from alice")
+        wait_until(lambda: "hello from alice" in chat_texts(bob), 10, "Bob receives Alice's chat")
+        chat(bob, "hi alice")
+        wait_until(lambda: "hi alice" in chat_texts(alice), 10, "Alice receives Bob's chat")
+
+        alice.find_element(By.ID, "mute-mic").click()
+        alice_id = self_id(alice)
+        wait_until(lambda: bob.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'audio')", alice_id),
+                   10, "Bob sees Alice's microphone muted")
+        assert not bob.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'video')", alice_id)
+        assert bob.find_element(By.CSS_SELECTOR, f'[data-participant="{alice_id}"] .mic-muted').is_displayed()
+        alice.find_element(By.ID, "mute-mic").click()
+        wait_until(lambda: bob.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'audio')", alice_id) is False,
+                   10, "Bob sees Alice's microphone unmuted")
+
+        carol = join(dev, room, "Carol")
+        drivers.append(carol)
+        wait_until(lambda: {"hello from alice", "hi alice"} <= set(chat_texts(carol)), 10, "Carol gets the chat history")
+        sees_video(carol, alice, "Carol sees Alice")
+        sees_video(carol, bob, "Carol sees Bob")
+        sees_video(alice, carol, "Alice sees Carol")
+        carol.set_window_size(1280, 800)
+        carol.save_screenshot(str(ARTIFACTS / "web-three-person-call.png"))
+        carol.set_window_size(360, 740)
+        carol.save_screenshot(str(ARTIFACTS / "web-three-person-call-360px.png"))
+    finally:
+        for driver in drivers:
+            driver.quit()
+
+
+def test_join_screen_screenshot_and_reconnect_after_socket_drop(dev):
+    room = f"web-{random.randrange(1 << 30)}"
+    drivers = []
+    try:
+        viewer = chromium()
+        drivers.append(viewer)
+        viewer.get(dev + "/")
+        viewer.find_element(By.ID, "name").send_keys("Dana")
+        viewer.save_screenshot(str(ARTIFACTS / "web-join-screen.png"))
+        viewer.quit()
+        drivers.clear()
+
+        dana = join(dev, room, "Dana")
+        drivers.append(dana)
+        erin = join(dev, room, "Erin")
+        drivers.append(erin)
+        sees_video(erin, dana, "Erin sees Dana")
+        before = self_id(dana)
+        dana.execute_script("window.__edgemesh.dropSocket()")
+        wait_until(lambda: (self_id(dana) or before) != before, 30, "Dana rejoins with a new participant id")
+        sees_video(erin, dana, "Erin sees Dana again after the rejoin")
+        sees_video(dana, erin, "Dana sees Erin again after the rejoin")
+    finally:
+        for driver in drivers:
+            driver.quit()
