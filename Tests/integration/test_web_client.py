@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from browser import call, chromium
 from conftest import ROOT, RUN_DIR, edgemesh_bin, free_port, wait_until
@@ -89,10 +90,13 @@ def sees_video(viewer, publisher, what):
     wait_until(lambda: frames(viewer, pid) > first + 10, 20, f"{what}: frames keep being decoded")
 
 
-def chat(driver, text):
+def chat(driver, text, keyboard=False):
     box = driver.find_element(By.ID, "chat-input")
     box.send_keys(text)
-    driver.find_element(By.CSS_SELECTOR, "#chat-form button").click()
+    if keyboard:
+        box.send_keys(Keys.ENTER)
+    else:
+        driver.find_element(By.CSS_SELECTOR, "#chat-form button").click()
 
 
 def chat_texts(driver):
@@ -113,7 +117,7 @@ def test_two_browsers_then_a_late_third(dev):
 
         chat(alice, "hello from alice")
         wait_until(lambda: "hello from alice" in chat_texts(bob), 10, "Bob receives Alice's chat")
-        chat(bob, "hi alice")
+        chat(bob, "hi alice", keyboard=True)
         wait_until(lambda: "hi alice" in chat_texts(alice), 10, "Alice receives Bob's chat")
 
         alice.find_element(By.ID, "mute-mic").click()
@@ -125,6 +129,22 @@ def test_two_browsers_then_a_late_third(dev):
         alice.find_element(By.ID, "mute-mic").click()
         wait_until(lambda: bob.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'audio')", alice_id) is False,
                    10, "Bob sees Alice's microphone unmuted")
+
+        bob.find_element(By.ID, "mute-cam").click()
+        bob_id = self_id(bob)
+        wait_until(lambda: alice.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'video')", bob_id),
+                   10, "Alice sees Bob's camera off")
+        assert bob.find_element(By.ID, "mute-cam").get_attribute("aria-pressed") == "true"
+        bob.find_element(By.ID, "mute-cam").click()
+        wait_until(lambda: alice.execute_script("return window.__edgemesh.mutedIndicator(arguments[0], 'video')", bob_id) is False,
+                   10, "Alice sees Bob's camera on again")
+
+        bob.find_element(By.ID, "toggle-conn").click()
+        panel = bob.find_element(By.ID, "connection")
+        wait_until(lambda: panel.is_displayed() and "Round trip" in panel.text and " ms" in panel.text, 10,
+                   "Bob's connection panel shows region, node and RTT")
+        region = bob.execute_script("return window.__edgemesh.state.joined.sfu.node")
+        assert region in panel.text
 
         carol = join(dev, room, "Carol")
         drivers.append(carol)

@@ -3,6 +3,7 @@ import { Session } from "./session.js";
 import { describeError } from "./signaling.js";
 import { Tiles } from "./tiles.js";
 import { collectStats, renderStats } from "./stats.js";
+import { LayerChooser } from "./layers.js";
 
 const $ = (id) => document.getElementById(id);
 const LOCAL = "local";
@@ -18,6 +19,7 @@ const state = {
   rtt: null, pingTimer: null, statsTimer: null, stats: {}, connects: 0,
 };
 const tiles = new Tiles($("tiles"));
+const layers = new LayerChooser((message) => state.session?.send(message));
 
 function status(text) { $("status").textContent = text; }
 
@@ -25,13 +27,33 @@ function status(text) { $("status").textContent = text; }
 
 async function preview() {
   try {
-    state.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+    const camera = $("camera-select").value;
+    const mic = $("mic-select").value;
+    const video = { width: 640, height: 360, ...(camera ? { deviceId: { exact: camera } } : {}) };
+    const audio = mic ? { deviceId: { exact: mic } } : true;
+    for (const track of state.stream?.getTracks() || []) track.stop();
+    state.stream = await navigator.mediaDevices.getUserMedia({ audio, video });
     $("preview").srcObject = state.stream;
+    await listDevices();
   } catch (error) {
     $("join-error").textContent = `Camera or microphone unavailable (${error.name}); you can still join.`;
     state.stream = new MediaStream();
   }
 }
+
+async function listDevices() {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  const current = Object.fromEntries(state.stream.getTracks().map((t) => [t.kind, t.getSettings().deviceId]));
+  for (const [select, kind, track] of [[$("camera-select"), "videoinput", "video"], [$("mic-select"), "audioinput", "audio"]]) {
+    select.replaceChildren(...devices.filter((d) => d.kind === kind).map((d, i) => {
+      const option = new Option(d.label || `${kind === "videoinput" ? "Camera" : "Microphone"} ${i + 1}`, d.deviceId);
+      option.selected = d.deviceId === current[track];
+      return option;
+    }));
+  }
+}
+$("camera-select").addEventListener("change", () => { state.previewing = preview(); });
+$("mic-select").addEventListener("change", () => { state.previewing = preview(); });
 
 async function fetchToken(room, identity, name) {
   const fragment = new URLSearchParams(location.hash.slice(1)).get("token");
@@ -108,7 +130,9 @@ function onJoined(message) {
   state.selfId = message.participant.id;
   state.tracks.clear();
   state.ownTracks = {};
+  layers.reset();
   for (const p of message.participants) addParticipant(p);
+  layers.update(state.tracks, tiles);
   status(`In room ${message.room.name} · ${message.sfu.regionName || message.sfu.region}`);
   state.pingTimer = setInterval(() => state.session?.send({ type: "ping", ts: Date.now() }), 2000);
   state.session.send({ type: "ping", ts: Date.now() });
@@ -129,12 +153,16 @@ function addTrack(track) {
     return;
   }
   tiles.setMuted(track.participantId, track.kind, !!track.muted);
+  if (state.joined) layers.update(state.tracks, tiles);
 }
 
 function onMessage(message) {
   switch (message.type) {
     case "participant_joined": addParticipant(message.participant); break;
-    case "participant_left": tiles.remove(message.participantId); break;
+    case "participant_left":
+      tiles.remove(message.participantId);
+      layers.update(state.tracks, tiles);
+      break;
     case "track_published": addTrack(message.track); break;
     case "track_unpublished": state.tracks.delete(message.trackId); break;
     case "track_muted": {

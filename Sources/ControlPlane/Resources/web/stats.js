@@ -47,6 +47,7 @@ export function renderStats(list, joined, stats) {
   const rows = [
     ["Region", `${joined.sfu.regionName || joined.sfu.region} (${joined.sfu.region})`],
     ["Media server", joined.sfu.node],
+    ["Chosen by", "the server, from your network address (GeoIP)"],
     ["Round trip", stats.rtt == null ? "…" : `${stats.rtt} ms`],
     ["Sending", kbps(stats.bitrateUp)],
     ["Layers sent", stats.sendLayers.join(", ") || "–"],
