@@ -152,6 +152,17 @@ def test_two_browsers_then_a_late_third(dev):
         sees_video(carol, alice, "Carol sees Alice")
         sees_video(carol, bob, "Carol sees Bob")
         sees_video(alice, carol, "Alice sees Carol")
+        # Screen sharing as a second video track (a canvas stands in for the screen picker).
+        call(alice, """(() => {
+            const canvas = document.createElement('canvas'); canvas.width = 640; canvas.height = 360;
+            const g = canvas.getContext('2d'); let n = 0;
+            setInterval(() => { g.fillStyle = `hsl(${n++ % 360},80%,50%)`; g.fillRect(0, 0, 640, 360); }, 50);
+            return window.__edgemesh.shareScreen(canvas.captureStream(20));
+        })()""")
+        screen_tile = f"{alice_id}:screen"
+        first = wait_until(lambda: frames(carol, screen_tile), 30, "Carol decodes Alice's screen")
+        wait_until(lambda: frames(carol, screen_tile) > first + 10, 20, "Alice's screen keeps playing at Carol")
+        sees_video(carol, alice, "Carol still sees Alice's camera while the screen is shared")
         carol.set_window_size(1280, 800)
         carol.save_screenshot(str(ARTIFACTS / "web-three-person-call.png"))
         carol.set_window_size(360, 740)

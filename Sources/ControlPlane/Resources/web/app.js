@@ -104,10 +104,16 @@ function connect() {
     message: (message) => onMessage(message),
     remoteTrack: (participantId, track, receiver) => {
       // Fallback: the msid track id is the track id of `track_published`.
-      const owner = state.tracks.get(track.id)?.participantId;
-      tiles.attach(owner && !tiles.tiles.has(participantId) ? owner : participantId, track, receiver);
+      const known = state.tracks.get(track.id);
+      let owner = known?.participantId && !tiles.tiles.has(participantId) ? known.participantId : participantId;
+      if (known?.source === "screen") {
+        tiles.ensure(`${owner}:screen`, `${tiles.tiles.get(owner)?.name.textContent || owner} (screen)`);
+        owner = `${owner}:screen`;
+      }
+      tiles.attach(owner, track, receiver);
     },
     closed: (reason) => onClosed(session, reason),
+    screenTrack: () => state.screen?.getVideoTracks()[0] || null,
   });
   state.session = session;
 }
@@ -147,6 +153,7 @@ function addParticipant(p) {
 function addTrack(track) {
   state.tracks.set(track.id, track);
   if (track.participantId === state.selfId) {
+    if (track.source === "screen") return;
     state.ownTracks[track.kind] = track.id;
     // A rejoin re-publishes unmuted tracks: restore the mute state the user chose.
     if (state.muted[track.kind]) state.session.send({ type: "mute", trackId: track.id, muted: true });
@@ -161,10 +168,16 @@ function onMessage(message) {
     case "participant_joined": addParticipant(message.participant); break;
     case "participant_left":
       tiles.remove(message.participantId);
+      tiles.remove(`${message.participantId}:screen`);
       layers.update(state.tracks, tiles);
       break;
     case "track_published": addTrack(message.track); break;
-    case "track_unpublished": state.tracks.delete(message.trackId); break;
+    case "track_unpublished": {
+      const track = state.tracks.get(message.trackId);
+      if (track?.source === "screen") tiles.remove(`${track.participantId}:screen`);
+      state.tracks.delete(message.trackId);
+      break;
+    }
     case "track_muted": {
       const track = state.tracks.get(message.trackId);
       if (!track) break;
@@ -211,6 +224,33 @@ function toggleMute(kind, button, onText, offText) {
 }
 $("mute-mic").addEventListener("click", (e) => toggleMute("audio", e.currentTarget, "Mute microphone", "Unmute microphone"));
 $("mute-cam").addEventListener("click", (e) => toggleMute("video", e.currentTarget, "Turn camera off", "Turn camera on"));
+
+async function shareScreen(stream) {
+  const button = $("share-screen");
+  if (state.screen) {
+    for (const track of state.screen.getTracks()) track.stop();
+    state.screen = null;
+    tiles.remove(`${LOCAL}:screen`);
+    button.setAttribute("aria-pressed", "false");
+    button.textContent = "Share screen";
+    await state.session?.removeScreen();
+    return;
+  }
+  try {
+    state.screen = stream || await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  } catch (error) {
+    status(`Screen sharing was not started (${error.name}).`);
+    return;
+  }
+  const [track] = state.screen.getVideoTracks();
+  track.addEventListener("ended", () => { if (state.screen) shareScreen(); });
+  const tile = tiles.ensure(`${LOCAL}:screen`, "Your screen", true);
+  tile.video.srcObject = state.screen;
+  button.setAttribute("aria-pressed", "true");
+  button.textContent = "Stop sharing";
+  await state.session?.addScreen(track);
+}
+$("share-screen").addEventListener("click", () => shareScreen().catch((e) => status(`Screen sharing failed: ${e}`)));
 
 function togglePanel(button, panel) {
   const open = panel.hidden;
@@ -291,6 +331,8 @@ window.__edgemesh = {
     return tile ? !(kind === "audio" ? tile.micEl : tile.camEl).hidden : null;
   },
   chat: () => [...$("messages").children].map((li) => li.querySelector(".text").textContent),
+  /** Shares `stream` (e.g. a canvas capture) as the screen, for tests without a screen picker. */
+  shareScreen: (stream) => shareScreen(stream),
   dropSocket: () => state.session?.signaling.ws.close(),
 };
 

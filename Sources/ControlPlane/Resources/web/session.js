@@ -58,9 +58,33 @@ export class Session {
       if (track.kind === "video") init.sendEncodings = SIMULCAST;
       pc.addTransceiver(track, init);
     }
+    const screenTrack = this.handlers.screenTrack?.();
+    if (screenTrack) this.screen = pc.addTransceiver(screenTrack, { direction: "sendonly", streams: [this.localStream] });
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
+    if (this.screen) this.send({ type: "track_info", mid: this.screen.mid, source: "screen", name: "screen" });
     this.send({ type: "offer", target: "publisher", sdp: pc.localDescription.sdp });
+  }
+
+  /** Publishes `track` as a second video track labelled `screen` (renegotiates the publisher). */
+  async addScreen(track) {
+    if (!this.publisher) throw new Error("not connected yet");
+    this.screen = this.publisher.addTransceiver(track, { direction: "sendonly", streams: [this.localStream] });
+    const offer = await this.publisher.createOffer();
+    await this.publisher.setLocalDescription(offer);
+    this.send({ type: "track_info", mid: this.screen.mid, source: "screen", name: "screen" });
+    this.send({ type: "offer", target: "publisher", sdp: this.publisher.localDescription.sdp });
+  }
+
+  /** Stops sending the screen track (renegotiates with the transceiver inactive). */
+  async removeScreen() {
+    if (!this.screen || !this.publisher) return;
+    await this.screen.sender.replaceTrack(null);
+    this.screen.direction = "inactive";
+    this.screen = null;
+    const offer = await this.publisher.createOffer();
+    await this.publisher.setLocalDescription(offer);
+    this.send({ type: "offer", target: "publisher", sdp: this.publisher.localDescription.sdp });
   }
 
   subscriberConnection() {
