@@ -1,6 +1,6 @@
 """The web client served by the backend at `/`: two browsers join one room and see each
 other's video, chat and mute indicators; a late third gets the chat history and both videos;
-a WebSocket dropped under the page is rejoined by itself."""
+a WebSocket reset by the server side (ss -K) or dropped by the page is rejoined by itself."""
 import json
 import random
 import signal
@@ -189,11 +189,20 @@ def test_join_screen_screenshot_and_reconnect_after_socket_drop(dev):
         erin = join(dev, room, "Erin")
         drivers.append(erin)
         sees_video(erin, dana, "Erin sees Dana")
-        before = self_id(dana)
-        dana.execute_script("window.__edgemesh.dropSocket()")
-        wait_until(lambda: (self_id(dana) or before) != before, 30, "Dana rejoins with a new participant id")
+        before = {self_id(dana), self_id(erin)}
+        # Kill the backend's side of every established connection (TCP reset from the server).
+        port = dev.rsplit(":", 1)[1]
+        subprocess.run(["ss", "-K", "-t", "state", "established", f"( sport = :{port} )"],
+                       check=True, capture_output=True)
+        wait_until(lambda: not ({self_id(dana), self_id(erin)} & before), 30, "both pages rejoin with new participant ids")
         sees_video(erin, dana, "Erin sees Dana again after the rejoin")
         sees_video(dana, erin, "Dana sees Erin again after the rejoin")
+        # A client-side drop is rejoined the same way.
+        before = self_id(dana)
+        dana.execute_script("window.__edgemesh.dropSocket()")
+        wait_until(lambda: (self_id(dana) or before) != before, 30, "Dana rejoins after a client-side drop")
+        sees_video(erin, dana, "Erin sees Dana after the second rejoin")
+        assert dana.execute_script("return window.__edgemesh.state.connects") >= 3
     finally:
         for driver in drivers:
             driver.quit()
