@@ -206,3 +206,40 @@ def test_join_screen_screenshot_and_reconnect_after_socket_drop(dev):
     finally:
         for driver in drivers:
             driver.quit()
+
+
+def test_a_bad_token_is_explained_not_retried(dev):
+    driver = chromium()
+    try:
+        driver.get(dev + "/#token=not.a.token")
+        driver.find_element(By.ID, "name").send_keys("Mallory")
+        driver.find_element(By.ID, "join-button").click()
+        error = driver.find_element(By.ID, "call-error")
+        wait_until(lambda: "not valid" in error.text, 20, "the page explains the refused token")
+        connects = driver.execute_script("return window.__edgemesh.state.connects")
+        time.sleep(2)  # no synchronisation: checks that nothing happens (no reconnect loop)
+        assert driver.execute_script("return window.__edgemesh.state.connects") == connects == 1
+    finally:
+        driver.quit()
+
+
+def test_unread_badge_counts_chat_while_the_panel_is_closed(dev):
+    room = f"web-{random.randrange(1 << 30)}"
+    drivers = []
+    try:
+        fay = join(dev, room, "Fay")
+        drivers.append(fay)
+        gus = join(dev, room, "Gus")
+        drivers.append(gus)
+        gus.find_element(By.ID, "toggle-chat").click()
+        assert gus.find_element(By.ID, "toggle-chat").get_attribute("aria-expanded") == "false"
+        chat(fay, "are you there?")
+        chat(fay, "hello?")
+        badge = gus.find_element(By.ID, "unread")
+        wait_until(lambda: badge.is_displayed() and badge.text == "2 unread", 10, "Gus's unread badge shows 2")
+        gus.find_element(By.ID, "toggle-chat").click()
+        assert not badge.is_displayed()
+        assert chat_texts(gus)[-2:] == ["are you there?", "hello?"]
+    finally:
+        for driver in drivers:
+            driver.quit()

@@ -79,6 +79,8 @@ $("join-form").addEventListener("submit", async (event) => {
     state.identity = `${slug}-${Math.random().toString(36).slice(2, 8)}`;
     await state.previewing;
     state.token = await fetchToken(state.room, state.identity, state.name);
+    state.fatal = null;
+    $("call-error").textContent = "";
     $("join-screen").hidden = true;
     $("call-screen").hidden = false;
     const own = tiles.ensure(LOCAL, `${state.name} (you)`, true);
@@ -118,12 +120,34 @@ function connect() {
   state.session = session;
 }
 
-function onClosed(session, reason) {
+async function refusal(token) {
+  // A refused upgrade only shows as a closed socket: ask the server why (PROTOCOL.md).
+  try {
+    const response = await fetch(`/v1/rtc/validate?access_token=${encodeURIComponent(token)}`);
+    if (response.status !== 401) return null;
+    const body = await response.json();
+    return describeError(body.error || {});
+  } catch {
+    return null;
+  }
+}
+
+async function onClosed(session, reason) {
   if (session !== state.session || state.leaving) return;
   stopTimers();
+  const wasJoined = state.joined !== null;
   state.joined = null;
   tiles.clearRemote(LOCAL);
-  if (state.fatal) { status(state.fatal); return; }
+  if (!wasJoined && !state.fatal) {
+    const why = await refusal(state.token);
+    if (why) state.fatal = why;
+  }
+  if (session !== state.session || state.leaving) return;
+  if (state.fatal) {
+    status(state.fatal);
+    $("call-error").textContent = state.fatal;
+    return;
+  }
   const delay = Math.min(10000, 500 * 2 ** state.attempt) * (0.75 + Math.random() * 0.5);
   state.attempt += 1;
   status(`Disconnected (${reason}). Reconnecting in ${Math.round(delay / 100) / 10} s…`);
