@@ -69,8 +69,7 @@ def join(dev, room, name):
     driver.get(dev + "/")
     driver.find_element(By.ID, "room").clear()
     driver.find_element(By.ID, "room").send_keys(room)
-    driver.find_element(By.ID, "name").send_keys(name)
-    driver.find_element(By.ID, "join-button").click()
+    driver.find_element(By.ID, "name").send_keys(name, Keys.ENTER)  # keyboard only
     wait_until(lambda: driver.execute_script("return window.__edgemesh.state.selfId"), 20, f"{name} joined")
     return driver
 
@@ -240,6 +239,12 @@ def test_unread_badge_counts_chat_while_the_panel_is_closed(dev):
         gus.find_element(By.ID, "toggle-chat").click()
         assert not badge.is_displayed()
         assert chat_texts(gus)[-2:] == ["are you there?", "hello?"]
+        fay_id = self_id(fay)
+        fay.find_element(By.ID, "leave").click()
+        wait_until(lambda: fay_id not in gus.execute_script("return window.__edgemesh.participants()"), 10,
+                   "Fay's tile disappears at Gus when she leaves")
+        assert "Fay left" in gus.find_element(By.ID, "announcer").get_attribute("textContent")
+        assert fay.find_element(By.ID, "join-screen").is_displayed()
     finally:
         for driver in drivers:
             driver.quit()

@@ -22,6 +22,7 @@ const tiles = new Tiles($("tiles"));
 const layers = new LayerChooser((message) => state.session?.send(message));
 
 function status(text) { $("status").textContent = text; }
+function announce(text) { $("announcer").textContent = text; }
 
 // ---- join screen -----------------------------------------------------------------------
 
@@ -86,6 +87,7 @@ $("join-form").addEventListener("submit", async (event) => {
     const own = tiles.ensure(LOCAL, `${state.name} (you)`, true);
     own.video.srcObject = state.stream;
     connect();
+    $("mute-mic").focus();
   } catch (error) {
     $("join-error").textContent = error.message || String(error);
   } finally {
@@ -189,8 +191,12 @@ function addTrack(track) {
 
 function onMessage(message) {
   switch (message.type) {
-    case "participant_joined": addParticipant(message.participant); break;
+    case "participant_joined":
+      addParticipant(message.participant);
+      announce(`${message.participant.name || message.participant.identity} joined`);
+      break;
     case "participant_left":
+      announce(`${tiles.tiles.get(message.participantId)?.name.textContent || "Someone"} left`);
       tiles.remove(message.participantId);
       tiles.remove(`${message.participantId}:screen`);
       layers.update(state.tracks, tiles);
