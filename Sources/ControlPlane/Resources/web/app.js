@@ -348,6 +348,7 @@ async function updateStats() {
   if (!session || !state.joined) return;
   state.stats = await collectStats(session, tiles, state.stats);
   state.stats.rtt = state.rtt;
+  state.stats.requested = [...layers.requested.values()];
   renderStats($("conn-stats"), state.joined, state.stats);
 }
 

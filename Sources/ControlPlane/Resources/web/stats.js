@@ -53,6 +53,7 @@ export function renderStats(list, joined, stats) {
     ["Layers sent", stats.sendLayers.join(", ") || "–"],
     ["Receiving", kbps(stats.bitrateDown)],
     ["Packet loss", `${stats.lossPercent.toFixed(1)} %`],
+    ["Layer asked for", stats.requested && stats.requested.length ? stats.requested.join(", ") : "–"],
     ["Video width received", widths.length ? widths.map((w) => `${w}px`).join(", ") : "–"],
   ];
   list.replaceChildren(...rows.flatMap(([term, value]) => {
