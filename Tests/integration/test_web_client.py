@@ -178,7 +178,11 @@ def test_join_screen_screenshot_and_reconnect_after_socket_drop(dev):
         viewer = chromium()
         drivers.append(viewer)
         viewer.get(dev + "/")
+        viewer.set_window_size(1000, 1000)
         viewer.find_element(By.ID, "name").send_keys("Dana")
+        wait_until(lambda: viewer.execute_script(
+            "return document.querySelectorAll('#camera-select option').length > 0 && document.getElementById('preview').videoWidth > 0"),
+            20, "camera preview and device list on the join screen")
         viewer.save_screenshot(str(ARTIFACTS / "web-join-screen.png"))
         viewer.quit()
         drivers.clear()
