@@ -82,6 +82,7 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
+            resources: [.copy("Resources/web")],
             swiftSettings: strict
         ),
         .executableTarget(

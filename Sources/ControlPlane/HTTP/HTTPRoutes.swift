@@ -30,6 +30,7 @@ enum HTTPRoutes {
 
     static func router(services: BackendServices) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        WebAssets.register(on: router)
         router.get("/healthz") { _, _ in json(.ok, .object(["status": "ok"])) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
