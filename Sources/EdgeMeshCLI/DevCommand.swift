@@ -8,7 +8,7 @@ import Trunk
 
 /// `edgemesh dev`: the embedded default. One process on loopback: one SFU
 /// node per region file of `REGIONS_DIR` and the backend in dev mode (web
-/// API, dev tokens) on `PORT`, with a throwaway JWT secret unless
+/// API, web client, dev tokens) on `PORT`, with a throwaway JWT secret unless
 /// `JWT_SECRET` is set. Trunks between the nodes are not built yet.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,13 +82,14 @@ struct DevCommand: AsyncParsableCommand {
 
     private func printBanner(nodes: [NodeConfiguration], backend: BackendConfiguration) {
         print("EdgeMesh dev stack (loopback only)")
-        print("  backend  http://127.0.0.1:\(backend.port)  (dev tokens: POST /v1/dev/token; regions: GET /v1/regions)")
+        print("  open     http://127.0.0.1:\(backend.port)/  (the conference page)")
+        print("  backend  dev tokens: POST /v1/dev/token; regions: GET /v1/regions; metrics: /metrics")
         for node in nodes {
             print("  sfu \(node.nodeID) region \(node.region): grpc 127.0.0.1:\(node.grpcPort)  "
                 + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics")
         }
         print("  coordination: \(backend.redisAddress.map { "redis \($0)" } ?? "in-process")"
             + "  geoip: \(backend.geoIPDatabase ?? "none (every client goes to the default region)")")
-        print("  not yet: web client page, trunks between the nodes")
+        print("  not yet: trunks between the nodes (a room works when its participants share a node)")
     }
 }
