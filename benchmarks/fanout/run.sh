@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SFU fan-out benchmark: 1 publisher → N subscribers through one `edgemesh sfu`
+# (release build), for N = 10, 100, 500 and a ladder of publisher packet rates
+# per N. Writes benchmarks/results/fanout.md (and the raw JSON next to it).
+#
+#   benchmarks/fanout/run.sh            # build once, run everything
+#   SKIP_BUILD=1 benchmarks/fanout/run.sh
+#   DURATION=20 LADDER_10="1000 2000" LADDER_100="500" LADDER_500="100" benchmarks/fanout/run.sh
+#
+# The SFU is pinned to CPU 0 and the load generator to CPU 1 (taskset), and a
+# fresh SFU is started for every run so its RSS before peers connect is clean.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+PACKET_SIZE=${PACKET_SIZE:-1200}
+LADDER_10=${LADDER_10:-"1000 2000 4000 8000"}
+LADDER_100=${LADDER_100:-"250 500 1000 2000"}
+LADDER_500=${LADDER_500:-"50 100 200 400"}
+# Subscribers unprotect 1 RTP packet in K (latency sample); loss is counted on all.
+DECRYPT_10=${DECRYPT_10:-1}
+DECRYPT_100=${DECRYPT_100:-4}
+DECRYPT_500=${DECRYPT_500:-8}
+OUT_DIR="$ROOT/benchmarks/results"
+RAW="$OUT_DIR/fanout-raw.jsonl"
+RUN_DIR="$ROOT/.test-run/bench"
+mkdir -p "$OUT_DIR" "$RUN_DIR"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    swift build -c release --product edgemesh --product edgemesh-bench
+fi
+BIN=$(swift build -c release --show-bin-path)
+[ -x "$BIN/edgemesh" ] && [ -x "$BIN/edgemesh-bench" ] || { echo "release binaries missing in $BIN" >&2; exit 1; }
+
+PIN_SFU=() PIN_BENCH=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    PIN_SFU=(taskset -c 0) PIN_BENCH=(taskset -c 1)
+fi
+
+free_port() {  # $1 = tcp | udp
+    python3 - "$1" <<'PY'
+import socket, sys
+kind = socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM
+with socket.socket(socket.AF_INET, kind) as s:
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])
+PY
+}
+
+SFU_PID=""
+stop_sfu() {
+    if [ -n "$SFU_PID" ] && kill -0 "$SFU_PID" 2>/dev/null; then
+        kill "$SFU_PID"
+        for _ in $(seq 50); do kill -0 "$SFU_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SFU_PID" 2>/dev/null || true
+    fi
+    SFU_PID=""
+}
+trap stop_sfu EXIT
+
+start_sfu() {
+    GRPC_PORT=$(free_port tcp) RTC_PORT=$(free_port udp) METRICS_PORT=$(free_port tcp)
+    "${PIN_SFU[@]}" "$BIN/edgemesh" sfu --region bench --node-id bench-sfu --log-level warning \
+        --grpc-port "$GRPC_PORT" --rtc-port "$RTC_PORT" --metrics-port "$METRICS_PORT" \
+        >"$RUN_DIR/sfu.log" 2>&1 &
+    SFU_PID=$!
+    for _ in $(seq 100); do
+        if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$METRICS_PORT/healthz', timeout=1)" 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$SFU_PID" 2>/dev/null || { echo "sfu exited:" >&2; cat "$RUN_DIR/sfu.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "sfu not healthy" >&2
+    exit 1
+}
+
+: >"$RAW"
+run_one() {  # N RATE DECRYPT
+    start_sfu
+    echo "== N=$1 rate=$2 pps (decrypt 1/$3)" >&2
+    if "${PIN_BENCH[@]}" "$BIN/edgemesh-bench" fanout --sfu-grpc "127.0.0.1:$GRPC_PORT" --sfu-pid "$SFU_PID" \
+        --subscribers "$1" --rate "$2" --packet-size "$PACKET_SIZE" --duration "$DURATION" --warmup "$WARMUP" \
+        --decrypt-every "$3" --json >"$RUN_DIR/run.json" 2>"$RUN_DIR/run.err"; then
+        cat "$RUN_DIR/run.json" >>"$RAW"
+        python3 -c "import json;r=json.load(open('$RUN_DIR/run.json'));print('   forwarded %.0f pps, loss %.3f %%, p99 %s us, %s pps/core' % (r['forwardedPacketsPerSecond'], r['lossPercent'], r.get('latencyP99Microseconds'), r.get('forwardedPacketsPerSecondPerCore')))" >&2
+    else
+        echo "   run failed: $(tail -3 "$RUN_DIR/run.err")" >&2
+        echo "{\"subscribers\": $1, \"publisherRate\": $2, \"failed\": true}" >>"$RAW"
+    fi
+    stop_sfu
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for rate in $LADDER_10; do run_one 10 "$rate" "$DECRYPT_10"; done
+for rate in $LADDER_100; do run_one 100 "$rate" "$DECRYPT_100"; done
+for rate in $LADDER_500; do run_one 500 "$rate" "$DECRYPT_500"; done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/fanout.md" \
+    --duration "$DURATION" --packet-size "$PACKET_SIZE" --load "$LOAD_BEFORE → $LOAD_AFTER" \
+    --pinned "$([ ${#PIN_SFU[@]} -gt 0 ] && echo yes || echo no)"
+echo "wrote $OUT_DIR/fanout.md" >&2
