@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadPeers
+import NIOCore
 import NIOPosix
 
 /// `edgemesh-bench fanout`: one publisher, N subscribers, one running SFU.

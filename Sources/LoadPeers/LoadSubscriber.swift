@@ -76,7 +76,7 @@ public final class LoadSubscriber: @unchecked Sendable {
 
     /// Connects to the SFU whose offer was answered; returns once SRTP is keyed.
     public func connect() async throws {
-        try await eventLoop.flatSubmit {
+        try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
             guard let remote = self.remote else {
                 return self.eventLoop.makeFailedFuture(LoadPeersError.remoteDescription("no server offer answered yet"))
             }

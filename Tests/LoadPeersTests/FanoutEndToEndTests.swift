@@ -23,8 +23,11 @@ struct FanoutEndToEndTests {
         node.grpcPort = 0
         node.rtcPort = 0
         node.metricsPort = 0
-        var logger = Logger(label: "loadpeers-test")
-        logger.logLevel = .warning
+        let logger: Logger = {
+            var logger = Logger(label: "loadpeers-test")
+            logger.logLevel = .warning
+            return logger
+        }()
         let configuration = node
         let (ready, announce) = AsyncStream.makeStream(of: BoundPorts.self)
         let peers = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -14,7 +14,7 @@ struct ICEConnectivityCheckTests {
         #expect(message.type == .bindingRequest)
         #expect(message.transactionID == transactionID)
         #expect(message.username == "sfuU:peerU")
-        #expect(message.priority == (110 << 24 | 65535 << 8 | 255))
+        #expect(message.priority == 1_862_270_975)  // (110 << 24) | (65535 << 8) | 255: peer-reflexive, RFC 8445 §5.1.2.1
         #expect(message.iceControlling == 0x0102_0304_0506_0708)
         #expect(message.useCandidate)
         // Integrity with the server's password, checked by the STUN module's verifier.
