@@ -34,9 +34,10 @@ fi
 BIN=$(swift build -c release --show-bin-path)
 [ -x "$BIN/edgemesh" ] && [ -x "$BIN/edgemesh-bench" ] || { echo "release binaries missing in $BIN" >&2; exit 1; }
 
-PIN_SFU=() PIN_BENCH=()
+PIN_SFU=() PIN_BENCH=() BENCH_THREADS=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-    PIN_SFU=(taskset -c 0) PIN_BENCH=(taskset -c 1)
+    # One core each; the load generator then runs its peers on one event loop.
+    PIN_SFU=(taskset -c 0) PIN_BENCH=(taskset -c 1) BENCH_THREADS=(--threads 1)
 fi
 
 free_port() {  # $1 = tcp | udp
@@ -83,7 +84,7 @@ run_one() {  # N RATE DECRYPT
     echo "== N=$1 rate=$2 pps (decrypt 1/$3)" >&2
     if "${PIN_BENCH[@]}" "$BIN/edgemesh-bench" fanout --sfu-grpc "127.0.0.1:$GRPC_PORT" --sfu-pid "$SFU_PID" \
         --subscribers "$1" --rate "$2" --packet-size "$PACKET_SIZE" --duration "$DURATION" --warmup "$WARMUP" \
-        --decrypt-every "$3" --json >"$RUN_DIR/run.json" 2>"$RUN_DIR/run.err"; then
+        --decrypt-every "$3" "${BENCH_THREADS[@]}" --json >"$RUN_DIR/run.json" 2>"$RUN_DIR/run.err"; then
         cat "$RUN_DIR/run.json" >>"$RAW"
         python3 -c "import json;r=json.load(open('$RUN_DIR/run.json'));print('   forwarded %.0f pps, loss %.3f %%, p99 %s us, %s pps/core' % (r['forwardedPacketsPerSecond'], r['lossPercent'], r.get('latencyP99Microseconds'), r.get('forwardedPacketsPerSecondPerCore')))" >&2
     else
