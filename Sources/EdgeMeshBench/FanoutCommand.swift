@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LoadPeers
 import NIOCore
 import NIOPosix
@@ -71,15 +74,21 @@ struct FanoutCommand: AsyncParsableCommand {
                 let udpBefore = try? UDPCounters.read()
                 let nodeBefore = try? await control.nodeStats()
                 let cpuBefore = try sfuPID.map { try ProcessSample.read(pid: $0) }
+                let selfBefore = try? ProcessSample.read(pid: getpid())
                 try await session.beginWindow()
                 try await Task.sleep(for: .milliseconds(Int(duration * 1000)))
                 let measurement = try await session.endWindow()
                 let cpuAfter = try sfuPID.map { try ProcessSample.read(pid: $0) }
+                let selfAfter = try? ProcessSample.read(pid: getpid())
                 let nodeAfter = try? await control.nodeStats()
                 let udpAfter = try? UDPCounters.read()
                 var report = FanoutReport(
                     measurement: measurement, configuration: configuration, connectSeconds: connectSeconds,
                     rssBeforeKiB: rssBefore, cpuBefore: cpuBefore, cpuAfter: cpuAfter)
+                if let selfBefore, let selfAfter {
+                    report.loadGeneratorCPUCores = Double(selfAfter.cpuTicks &- selfBefore.cpuTicks)
+                        / Double(ProcessSample.ticksPerSecond) / (Double(selfAfter.takenAt &- selfBefore.takenAt) / 1e9)
+                }
                 if let udpBefore, let udpAfter {
                     report.kernelReceiveBufferDrops = udpAfter.receiveBufferErrors &- udpBefore.receiveBufferErrors
                 }

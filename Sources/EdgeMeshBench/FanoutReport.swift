@@ -38,6 +38,8 @@ struct FanoutReport: Encodable {
     var sfuForwardedPacketsPerSecond: Double?
     var sfuDrops: [String: UInt64] = [:]
     var kernelReceiveBufferDrops: UInt64?
+    /// CPU cores the load generator itself used in the window.
+    var loadGeneratorCPUCores: Double?
 
     init(
         measurement m: FanoutMeasurement, configuration: FanoutConfiguration, connectSeconds: Double,
@@ -114,6 +116,9 @@ struct FanoutReport: Encodable {
         }
         if let sfuForwardedPacketsPerSecond {
             lines.append("SFU-reported forwarded/s: \(f(sfuForwardedPacketsPerSecond, 0)); drops \(sfuDrops)")
+        }
+        if let loadGeneratorCPUCores {
+            lines.append("load generator CPU:       \(f(loadGeneratorCPUCores, 2)) cores")
         }
         if let kernelReceiveBufferDrops {
             lines.append("kernel UDP RcvbufErrors:  \(kernelReceiveBufferDrops) during the window (all sockets)")

@@ -23,6 +23,10 @@ struct ReceiveStatisticsTests {
         LossCase(name: "duplicate", sequence: [1, 2, 2, 3], expected: 3, received: 3, lost: 0, duplicates: 1),
         LossCase(name: "duplicate across the wrap", sequence: [65535, 0, 65535], expected: 2, received: 2, lost: 0, duplicates: 1),
         LossCase(name: "burst of 2000 lost", sequence: [100, 2101], expected: 2002, received: 2, lost: 2000, duplicates: 0),
+        // The record of seen packets shifts by 100 bits (across a 64-bit word): 0 is still known as seen.
+        LossCase(name: "duplicate after a jump of 100", sequence: [0, 100, 0, 37], expected: 101, received: 3, lost: 98, duplicates: 1),
+        // Older than the 1,024-packet record: counted again (a retransmission that late is rare).
+        LossCase(name: "very late packet beyond the record", sequence: [0, 1100, 5], expected: 1101, received: 3, lost: 1098, duplicates: 0),
     ]
 
     @Test("expected / received / lost / duplicates", arguments: cases)

@@ -16,9 +16,9 @@ cd "$ROOT"
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 PACKET_SIZE=${PACKET_SIZE:-1200}
-LADDER_10=${LADDER_10:-"1000 2000 4000 8000"}
-LADDER_100=${LADDER_100:-"250 500 1000 2000"}
-LADDER_500=${LADDER_500:-"50 100 200 400"}
+LADDER_10=${LADDER_10:-"2000 4000 6000 8000"}
+LADDER_100=${LADDER_100:-"250 500 750 1000"}
+LADDER_500=${LADDER_500:-"50 100 150 200"}
 # Subscribers unprotect 1 RTP packet in K (latency sample); loss is counted on all.
 DECRYPT_10=${DECRYPT_10:-1}
 DECRYPT_100=${DECRYPT_100:-4}
@@ -29,7 +29,10 @@ RUN_DIR="$ROOT/.test-run/bench"
 mkdir -p "$OUT_DIR" "$RUN_DIR"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    swift build -c release --product edgemesh --product edgemesh-bench
+    # SwiftPM builds only the last of several --product options: one call per product
+    # (the second reuses everything the first built).
+    swift build -c release --product edgemesh
+    swift build -c release --product edgemesh-bench
 fi
 BIN=$(swift build -c release --show-bin-path)
 [ -x "$BIN/edgemesh" ] && [ -x "$BIN/edgemesh-bench" ] || { echo "release binaries missing in $BIN" >&2; exit 1; }
@@ -38,6 +41,15 @@ PIN_SFU=() PIN_BENCH=() BENCH_THREADS=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     # One core each; the load generator then runs its peers on one event loop.
     PIN_SFU=(taskset -c 0) PIN_BENCH=(taskset -c 1) BENCH_THREADS=(--threads 1)
+fi
+# On a shared machine, other work (compilers) would otherwise take most of
+# each core: CPU time per packet stays right, but loss and latency would
+# measure the neighbours. NICE=0 turns this off (raising priority needs root).
+NICE=${NICE:--20}
+if [ "$NICE" != 0 ] && [ "$(id -u)" = 0 ]; then
+    PIN_SFU=(nice -n "$NICE" "${PIN_SFU[@]}") PIN_BENCH=(nice -n "$NICE" "${PIN_BENCH[@]}")
+else
+    NICE=0
 fi
 
 free_port() {  # $1 = tcp | udp
@@ -102,5 +114,5 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/fanout.md" \
     --duration "$DURATION" --packet-size "$PACKET_SIZE" --load "$LOAD_BEFORE → $LOAD_AFTER" \
-    --pinned "$([ ${#PIN_SFU[@]} -gt 0 ] && echo yes || echo no)"
+    --pinned "$([ ${#BENCH_THREADS[@]} -gt 0 ] && echo yes || echo no)" --nice "$NICE"
 echo "wrote $OUT_DIR/fanout.md" >&2
