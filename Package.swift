@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "LoadPeersTests",
             dependencies: [
-                "LoadPeers", "EdgeNode", "STUN", "SDP", "RTP",
+                "LoadPeers", "EdgeNode", "SFU", "STUN", "SDP", "RTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -16,6 +16,7 @@ struct FanoutReport: Encodable {
     var packetsExpected: UInt64
     var packetsLost: UInt64
     var duplicates: UInt64
+    var outOfWindow: UInt64
     var forwardedPacketsPerSecond: Double
     var lossPercent: Double
     var minimumPerSubscriber: UInt64
@@ -58,6 +59,7 @@ struct FanoutReport: Encodable {
         packetsExpected = m.packetsExpected
         packetsLost = m.packetsLost
         duplicates = m.duplicates
+        outOfWindow = m.outOfWindow
         forwardedPacketsPerSecond = m.forwardedPacketsPerSecond
         lossPercent = m.lossFraction * 100
         minimumPerSubscriber = m.minimumPerSubscriber
@@ -101,7 +103,7 @@ struct FanoutReport: Encodable {
             "published packets:        \(packetsPublished) (skipped by pacer: \(publisherSkipped))",
             "forwarded packets/s:      \(f(forwardedPacketsPerSecond, 0)) (received \(packetsReceived) of \(packetsExpected) expected;"
                 + " per subscriber \(minimumPerSubscriber)…\(maximumPerSubscriber))",
-            "loss:                     \(f(lossPercent, 4)) % (\(packetsLost) packets; duplicates \(duplicates))",
+            "loss:                     \(f(lossPercent, 4)) % (\(packetsLost) packets; duplicates \(duplicates); out of window \(outOfWindow))",
             "latency p50/p99/max:      \(f(latencyP50Microseconds)) / \(f(latencyP99Microseconds)) / \(f(latencyMaxMicroseconds)) µs"
                 + " (\(latencySamples) samples)",
             "publisher feedback:       PLI \(pliReceived), NACKed \(nackedPackets), retransmitted \(retransmitted)",

@@ -31,6 +31,8 @@ public struct FanoutMeasurement: Sendable {
     public var packetsExpected: UInt64
     public var packetsLost: UInt64
     public var duplicates: UInt64
+    /// Packets that arrived looking older than the window (see `StreamReceiveStatistics.Totals.beforeWindow`).
+    public var outOfWindow: UInt64
     public var bytesReceived: UInt64
     /// Fewest and most packets one subscriber received.
     public var minimumPerSubscriber: UInt64
@@ -143,7 +145,7 @@ public final class FanoutSession: Sendable {
             packetsPublished: (published.videoPacketsSent &+ published.audioPacketsSent)
                 &- (startPublished.videoPacketsSent &+ startPublished.audioPacketsSent),
             publisher: published, packetsReceived: 0, packetsExpected: 0, packetsLost: 0, duplicates: 0,
-            bytesReceived: 0, minimumPerSubscriber: .max, maximumPerSubscriber: 0, latency: LatencyHistogram(),
+            outOfWindow: 0, bytesReceived: 0, minimumPerSubscriber: .max, maximumPerSubscriber: 0, latency: LatencyHistogram(),
             srtpErrors: 0, unknownSSRC: 0)
         for snapshot in snapshots {
             let totals = StreamReceiveStatistics.total(snapshot.streams.values)
@@ -151,6 +153,7 @@ public final class FanoutSession: Sendable {
             measurement.packetsExpected += totals.expected
             measurement.packetsLost += totals.lost
             measurement.duplicates += totals.duplicates
+            measurement.outOfWindow += totals.beforeWindow
             measurement.bytesReceived += snapshot.streams.values.reduce(0) { $0 + $1.bytes }
             measurement.minimumPerSubscriber = min(measurement.minimumPerSubscriber, totals.received)
             measurement.maximumPerSubscriber = max(measurement.maximumPerSubscriber, totals.received)

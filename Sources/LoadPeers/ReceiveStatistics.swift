@@ -81,15 +81,28 @@ public struct StreamReceiveStatistics: Sendable, Hashable {
     }
 
     /// Adds another stream's counts (for totals over many streams).
-    public static func total(_ streams: some Sequence<StreamReceiveStatistics>) -> (received: UInt64, expected: UInt64, lost: UInt64, duplicates: UInt64) {
-        var result: (received: UInt64, expected: UInt64, lost: UInt64, duplicates: UInt64) = (0, 0, 0, 0)
+    public static func total(_ streams: some Sequence<StreamReceiveStatistics>) -> Totals {
+        var result = Totals()
         for stream in streams {
             result.received += stream.received
             result.expected += stream.expected
             result.lost += stream.lost
             result.duplicates += stream.duplicates
+            result.beforeWindow += stream.beforeWindow
         }
         return result
+    }
+
+    /// Sums over several streams.
+    public struct Totals: Sendable, Hashable {
+        public var received: UInt64 = 0
+        public var expected: UInt64 = 0
+        public var lost: UInt64 = 0
+        public var duplicates: UInt64 = 0
+        /// Packets that looked older than the window: reordering, or a forward
+        /// jump of 2^15 or more sequence numbers, which RFC 3550 arithmetic
+        /// cannot tell from an old packet. Many of these mean a broken stream.
+        public var beforeWindow: UInt64 = 0
     }
 }
 

@@ -78,6 +78,7 @@ struct FanoutEndToEndTests {
                 #expect(measurement.packetsPublished >= 300)
                 #expect(measurement.packetsLost == 0)
                 #expect(measurement.duplicates == 0)
+                #expect(measurement.outOfWindow == 0)
                 #expect(measurement.minimumPerSubscriber >= measurement.packetsPublished)
                 #expect(measurement.packetsReceived >= 3 * measurement.packetsPublished)
                 #expect(measurement.srtpErrors == 0)

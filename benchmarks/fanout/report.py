@@ -65,24 +65,24 @@ def main():
         f"- machine: {os.cpu_count()} cores (`nproc` {git_nproc()}), {cpu_model()}",
         f"- commit: {git('rev-parse', '--short', 'HEAD')} ({git('log', '-1', '--format=%cd', '--date=iso')})",
         f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-        f"- window: {args.duration} s per run, RTP packets of {args.packet_size} bytes (+16 bytes SRTP GCM tag)",
-        f"- SFU pinned to CPU 0, load generator to CPU 1: {args.pinned}; both at nice {args.nice};"
+        f"- window: {args.duration} s per run (each row's own length is in the JSON), RTP packets of {args.packet_size} bytes (+16 bytes SRTP GCM tag)",
+        f"- SFU pinned to CPU 0, load generator to CPU 1: {args.pinned}; own sessions with autogroup nice {args.nice};"
         f" machine load average (shared machine) before → after: {args.load}",
         "- forwarded pps = packets the subscribers received per second; loss from RTP sequence gaps;",
         "  latency = publisher send → subscriber receive (CLOCK_MONOTONIC in the payload), over the decrypted sample;",
         "  SFU CPU from /proc/PID/stat (utime+stime) over the window; pps/core = forwarded pps ÷ SFU cores used;",
         "  RSS/sub = (VmRSS after the window − VmRSS before peers connected) ÷ N.",
         "",
-        "| N | publisher pps | offered pps | forwarded pps | SFU-counted fwd pps | loss % | latency p50 / p99 / max (µs) | SFU cores | SFU µs/pkt | pps per core | RSS/sub (KiB) | loadgen cores | kernel rcvbuf drops |",
-        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| N | publisher pps | window (s) | offered pps | forwarded pps | SFU-counted fwd pps | loss % | latency p50 / p99 / max (µs) | SFU cores | SFU µs/pkt | pps per core | RSS/sub (KiB) | loadgen cores | kernel rcvbuf drops |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         if r.get("failed"):
-            lines.append(f"| {r['subscribers']} | {r['publisherRate']} | | run failed | | | | | | | | | |")
+            lines.append(f"| {r['subscribers']} | {r['publisherRate']} | | | run failed | | | | | | | | | |")
             continue
         latency = " / ".join(fmt(r.get(k)) for k in ("latencyP50Microseconds", "latencyP99Microseconds", "latencyMaxMicroseconds"))
         lines.append(
-            f"| {r['subscribers']} | {r['publisherRate']} | {fmt(offered(r))} | {fmt(r['forwardedPacketsPerSecond'])}{'' if sustained(r) else ' ✗'} "
+            f"| {r['subscribers']} | {r['publisherRate']} | {fmt(r['windowSeconds'], 1)} | {fmt(offered(r))} | {fmt(r['forwardedPacketsPerSecond'])}{'' if sustained(r) else ' ✗'} "
             f"| {fmt(r.get('sfuForwardedPacketsPerSecond'))} | {r['lossPercent']:.3f} "
             f"| {latency} | {fmt(r.get('sfuCPUCores'), 2)} | {fmt(r.get('sfuCPUMicrosecondsPerPacket'), 2)} "
             f"| {fmt(r.get('forwardedPacketsPerSecondPerCore'))} | {fmt(r.get('sfuRSSPerSubscriberKiB'), 1)} "
@@ -90,7 +90,7 @@ def main():
 
     lines += ["", "✗: not sustained (loss > 0.01 %, or subscribers received < 97 % of the offered packets: the SFU fell behind).",
               "", "## Best sustained run per N", "",
-              "| N | publisher pps | offered pps | forwarded pps | pps per core | p99 (µs) | RSS/sub (KiB) |", "|---:|---:|---:|---:|---:|---:|"]
+              "| N | publisher pps | window (s) | offered pps | forwarded pps | pps per core | p99 (µs) | RSS/sub (KiB) |", "|---:|---:|---:|---:|---:|---:|"]
     best = {}
     for r in runs:
         if not sustained(r):

@@ -14,7 +14,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-1}
+# The SFU's consumers stop forwarding 32,769 packets after they start (a
+# StreamRewriter bug, see the report): each run keeps the publisher's packets
+# from its first to its last below that, so the window shrinks at high rates.
+PACKET_BUDGET=${PACKET_BUDGET:-30000}
 PACKET_SIZE=${PACKET_SIZE:-1200}
 LADDER_10=${LADDER_10:-"2000 4000 6000 8000"}
 LADDER_100=${LADDER_100:-"250 500 750 1000"}
@@ -44,13 +48,16 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 fi
 # On a shared machine, other work (compilers) would otherwise take most of
 # each core: CPU time per packet stays right, but loss and latency would
-# measure the neighbours. NICE=0 turns this off (raising priority needs root).
+# measure the neighbours. With autogroup scheduling (kernel.sched_autogroup_enabled)
+# plain nice only ranks processes inside one session, so the SFU and the load
+# generator each get their own session (setsid) and that session's autogroup
+# is given nice $NICE (root only). NICE=0 turns this off.
 NICE=${NICE:--20}
-if [ "$NICE" != 0 ] && [ "$(id -u)" = 0 ]; then
-    PIN_SFU=(nice -n "$NICE" "${PIN_SFU[@]}") PIN_BENCH=(nice -n "$NICE" "${PIN_BENCH[@]}")
-else
-    NICE=0
-fi
+[ "$(id -u)" = 0 ] || NICE=0
+prioritize() {  # PID
+    [ "$NICE" = 0 ] && return 0
+    echo "$NICE" >"/proc/$1/autogroup" 2>/dev/null || renice -n "$NICE" -p "$1" >/dev/null 2>&1 || true
+}
 
 free_port() {  # $1 = tcp | udp
     python3 - "$1" <<'PY'
@@ -75,10 +82,11 @@ trap stop_sfu EXIT
 
 start_sfu() {
     GRPC_PORT=$(free_port tcp) RTC_PORT=$(free_port udp) METRICS_PORT=$(free_port tcp)
-    "${PIN_SFU[@]}" "$BIN/edgemesh" sfu --region bench --node-id bench-sfu --log-level warning \
+    setsid "${PIN_SFU[@]}" "$BIN/edgemesh" sfu --region bench --node-id bench-sfu --log-level warning \
         --grpc-port "$GRPC_PORT" --rtc-port "$RTC_PORT" --metrics-port "$METRICS_PORT" \
         >"$RUN_DIR/sfu.log" 2>&1 &
     SFU_PID=$!
+    prioritize "$SFU_PID"
     for _ in $(seq 100); do
         if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$METRICS_PORT/healthz', timeout=1)" 2>/dev/null; then
             return 0
@@ -92,11 +100,16 @@ start_sfu() {
 
 : >"$RAW"
 run_one() {  # N RATE DECRYPT
+    local window
+    window=$(python3 -c "print(round(max(1.0, min($DURATION, $PACKET_BUDGET / $2 - $WARMUP - 0.5)), 2))")
     start_sfu
-    echo "== N=$1 rate=$2 pps (decrypt 1/$3)" >&2
-    if "${PIN_BENCH[@]}" "$BIN/edgemesh-bench" fanout --sfu-grpc "127.0.0.1:$GRPC_PORT" --sfu-pid "$SFU_PID" \
-        --subscribers "$1" --rate "$2" --packet-size "$PACKET_SIZE" --duration "$DURATION" --warmup "$WARMUP" \
-        --decrypt-every "$3" "${BENCH_THREADS[@]}" --json >"$RUN_DIR/run.json" 2>"$RUN_DIR/run.err"; then
+    echo "== N=$1 rate=$2 pps (decrypt 1/$3), window $window s" >&2
+    setsid "${PIN_BENCH[@]}" "$BIN/edgemesh-bench" fanout --sfu-grpc "127.0.0.1:$GRPC_PORT" --sfu-pid "$SFU_PID" \
+        --subscribers "$1" --rate "$2" --packet-size "$PACKET_SIZE" --duration "$window" --warmup "$WARMUP" \
+        --decrypt-every "$3" "${BENCH_THREADS[@]}" --json >"$RUN_DIR/run.json" 2>"$RUN_DIR/run.err" &
+    local bench=$!
+    prioritize "$bench"
+    if wait "$bench"; then
         cat "$RUN_DIR/run.json" >>"$RAW"
         python3 -c "import json;r=json.load(open('$RUN_DIR/run.json'));print('   forwarded %.0f pps, loss %.3f %%, p99 %s us, %s pps/core' % (r['forwardedPacketsPerSecond'], r['lossPercent'], r.get('latencyP99Microseconds'), r.get('forwardedPacketsPerSecondPerCore')))" >&2
     else
@@ -113,6 +126,6 @@ for rate in $LADDER_500; do run_one 500 "$rate" "$DECRYPT_500"; done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/fanout.md" \
-    --duration "$DURATION" --packet-size "$PACKET_SIZE" --load "$LOAD_BEFORE → $LOAD_AFTER" \
+    --duration "$DURATION (at most $PACKET_BUDGET packets per run: shorter at high rates)" --packet-size "$PACKET_SIZE" --load "$LOAD_BEFORE → $LOAD_AFTER" \
     --pinned "$([ ${#BENCH_THREADS[@]} -gt 0 ] && echo yes || echo no)" --nice "$NICE"
 echo "wrote $OUT_DIR/fanout.md" >&2
