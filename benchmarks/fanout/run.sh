@@ -119,10 +119,15 @@ run_one() {  # N RATE DECRYPT
     stop_sfu
 }
 
+# Each ladder is run REPEAT times (rows are kept, not averaged: the spread
+# between repeats is the machine's noise).
+REPEAT=${REPEAT:-2}
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-for rate in $LADDER_10; do run_one 10 "$rate" "$DECRYPT_10"; done
-for rate in $LADDER_100; do run_one 100 "$rate" "$DECRYPT_100"; done
-for rate in $LADDER_500; do run_one 500 "$rate" "$DECRYPT_500"; done
+for _ in $(seq "$REPEAT"); do
+    for rate in $LADDER_10; do run_one 10 "$rate" "$DECRYPT_10"; done
+    for rate in $LADDER_100; do run_one 100 "$rate" "$DECRYPT_100"; done
+    for rate in $LADDER_500; do run_one 500 "$rate" "$DECRYPT_500"; done
+done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/fanout.md" \
