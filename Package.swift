@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edgemesh", targets: ["EdgeMeshCLI"]),
+        .executable(name: "edgemesh-bench", targets: ["EdgeMeshBench"]),
         .library(name: "RTP", targets: ["RTP"]),  // for benchmarks/ (wire-bench)
     ],
     dependencies: [
@@ -95,6 +96,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Simulated WebRTC peers for load tests and benchmarks.
+        .target(
+            name: "LoadPeers",
+            dependencies: [
+                "STUN", "DTLS", "SRTP", "RTP", "SDP", "ControlProtocol",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "EdgeMeshBench",
+            dependencies: [
+                "LoadPeers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strict),
         .testTarget(name: "STUNTests", dependencies: ["STUN"], swiftSettings: strict),
@@ -108,6 +131,15 @@ let package = Package(
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "GeoRouting", "Coordination"], swiftSettings: strict),
+        .testTarget(
+            name: "LoadPeersTests",
+            dependencies: [
+                "LoadPeers", "EdgeNode", "SFU", "STUN", "SDP", "RTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

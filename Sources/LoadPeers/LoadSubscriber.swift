@@ -1,0 +1,130 @@
+import DTLS
+import NIOCore
+import RTP
+import SDP
+
+/// What a subscriber received in the current window.
+public struct SubscriberStatistics: Sendable, Hashable {
+    /// Per SSRC the server offered.
+    public var streams: [UInt32: StreamReceiveStatistics] = [:]
+    /// Publisher send → subscriber receive, nanoseconds, over the decrypted packets.
+    public var latency = LatencyHistogram()
+    /// RTP packets whose SSRC the offer did not list.
+    public var unknownSSRC: UInt64 = 0
+    /// Datagrams that failed SRTP authentication (since connecting).
+    public var srtpErrors: UInt64 = 0
+
+    public init() {}
+}
+
+/// A simulated subscriber: answers the SFU's offer with `a=setup:active`,
+/// connects as ICE controlling agent and DTLS client, and counts what
+/// arrives per SSRC (packets, loss by sequence gaps, latency from the send
+/// time the publisher embedded). State lives on its event loop.
+public final class LoadSubscriber: @unchecked Sendable {
+    let transport: PeerTransport
+    private var eventLoop: any EventLoop { transport.eventLoop }
+    private var remote: RemoteTransportDescription?
+    /// Offered streams, in a small array (linear search beats hashing for one or two).
+    private var ssrcs: [UInt32] = []
+    private var isAudio: [Bool] = []
+    private var streams: [StreamReceiveStatistics] = []
+    private var latency = LatencyHistogram()
+    private var unknownSSRC: UInt64 = 0
+
+    private init(transport: PeerTransport) {
+        self.transport = transport
+    }
+
+    /// Binds a socket on `eventLoop`. `decryptEvery` > 1 unprotects only one
+    /// RTP packet in that many (latency is sampled from those; loss is
+    /// counted over all of them from the clear RTP header).
+    public static func make(
+        on eventLoop: any EventLoop, context: DTLSContext, peer: PeerConfiguration = PeerConfiguration(),
+        decryptEvery: Int = 1
+    ) async throws -> LoadSubscriber {
+        guard decryptEvery >= 1 else { throw LoadPeersError.invalidConfiguration(name: "decryptEvery", value: "\(decryptEvery)") }
+        let transport = try await PeerTransport.bind(eventLoop: eventLoop, configuration: peer, context: context)
+        return try await eventLoop.submit {
+            let subscriber = LoadSubscriber(transport: transport)
+            transport.decryptEvery = decryptEvery
+            transport.handlers.rtp = { [unowned subscriber] packet, decrypted in subscriber.receiveRTP(packet, decrypted: decrypted) }
+            return subscriber
+        }.get()
+    }
+
+    /// Answers the SFU's offer (and remembers its transport parameters and streams).
+    public func answer(offerSDP: String) async throws -> String {
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: offerSDP)
+        } catch {
+            throw LoadPeersError.remoteDescription("\(error)")
+        }
+        let remote = try RemoteTransportDescription(offer)
+        let answer = try SubscriberAnswer(transport: transport.local).answer(to: offer).serialize()
+        try await eventLoop.submit {
+            self.remote = remote
+            for stream in remote.streams where !self.ssrcs.contains(stream.ssrc) {
+                self.ssrcs.append(stream.ssrc)
+                self.isAudio.append(stream.kind == .audio)
+                self.streams.append(StreamReceiveStatistics())
+            }
+        }.get()
+        return answer
+    }
+
+    /// Connects to the SFU whose offer was answered; returns once SRTP is keyed.
+    public func connect() async throws {
+        try await eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+            guard let remote = self.remote else {
+                return self.eventLoop.makeFailedFuture(LoadPeersError.remoteDescription("no server offer answered yet"))
+            }
+            return self.transport.connect(to: remote)
+        }.get()
+    }
+
+    /// Starts a new measurement window: counts and latency start from zero.
+    public func beginWindow() async throws {
+        try await eventLoop.submit {
+            for index in self.streams.indices { self.streams[index].beginWindow() }
+            self.latency.reset()
+            self.unknownSSRC = 0
+        }.get()
+    }
+
+    /// A snapshot of the current window.
+    public func statistics() async throws -> SubscriberStatistics {
+        try await eventLoop.submit {
+            var snapshot = SubscriberStatistics()
+            for (index, ssrc) in self.ssrcs.enumerated() { snapshot.streams[ssrc] = self.streams[index] }
+            snapshot.latency = self.latency
+            snapshot.unknownSSRC = self.unknownSSRC
+            snapshot.srtpErrors = self.transport.srtpErrors
+            return snapshot
+        }.get()
+    }
+
+    /// Closes the socket.
+    public func close() async {
+        try? await eventLoop.flatSubmit { self.transport.close() }.get()
+    }
+
+    // MARK: on the loop
+
+    private func receiveRTP(_ packet: UnsafeRawBufferPointer, decrypted: Bool) {
+        guard let header = try? RTPHeaderView(parsing: packet) else { return }
+        let ssrc = header.ssrc.rawValue
+        guard let index = ssrcs.firstIndex(of: ssrc) else {
+            unknownSSRC &+= 1
+            return
+        }
+        guard streams[index].record(sequenceNumber: header.sequenceNumber, bytes: packet.count), decrypted else { return }
+        let payload = header.payload(in: packet)
+        let sent = isAudio[index] ? SyntheticOpusStream.sendTime(inPayload: payload) : SyntheticVP8Stream.sendTime(inPayload: payload)
+        let now = MonotonicClock.nanoseconds()
+        if let sent, sent <= now {
+            latency.record(now - sent)
+        }
+    }
+}

@@ -1,0 +1,362 @@
+import DTLS
+import NIOCore
+import NIOPosix
+import SRTP
+import STUN
+
+/// Settings shared by every simulated peer.
+public struct PeerConfiguration: Sendable {
+    /// Address each peer's UDP socket binds to (loopback only for tests and benchmarks).
+    public var bindHost: String = "127.0.0.1"
+    /// Connectivity checks are repeated this often until one is answered.
+    public var checkInterval: TimeAmount = .milliseconds(50)
+    /// Consent refresh (RFC 7675 §5.1 says 5 s on average) once connected.
+    public var consentInterval: TimeAmount = .seconds(5)
+    /// Datagrams read per `recvmmsg` call.
+    public var vectorReadCount: Int = 8
+    /// SO_RCVBUF of each peer socket.
+    public var receiveBufferBytes: Int = 1 << 20
+    /// Largest DTLS datagram.
+    public var mtu: Int = 1200
+    /// ICE plus DTLS must complete within this time, or `connect` fails.
+    public var connectTimeout: TimeAmount = .seconds(20)
+
+    public init() {}
+}
+
+/// One simulated peer connection's transport: a UDP socket, the controlling
+/// side of ICE towards an ICE-lite server, the DTLS client and the SRTP
+/// sessions keyed from it. Confined to its channel's event loop; the owner
+/// (publisher or subscriber) gets plaintext RTCP and raw or decrypted RTP.
+final class PeerTransport: @unchecked Sendable {
+    enum State: Equatable {
+        case idle
+        case checking
+        case handshaking
+        case connected
+        case failed(String)
+    }
+
+    /// What the owner receives. `decrypted` is false for RTP packets passed
+    /// on without SRTP processing (see `decryptEvery`): their header is
+    /// readable (RFC 3711 §3.1 leaves it in the clear), their payload is not.
+    struct Handlers {
+        var rtp: (UnsafeRawBufferPointer, _ decrypted: Bool) -> Void = { _, _ in }
+        var rtcp: (UnsafeRawBufferPointer) -> Void = { _ in }
+    }
+
+    let eventLoop: any EventLoop
+    let configuration: PeerConfiguration
+    let local: LocalTransportDescription
+    private(set) var state: State = .idle
+    var handlers = Handlers()
+    /// Unprotect one RTP packet in this many (1: all); the others are counted from their clear header.
+    var decryptEvery = 1
+
+    private let dtlsContext: DTLSContext
+    private var channel: (any Channel)?
+    private var remoteAddress: SocketAddress?
+    private var check: ICEConnectivityCheck?
+    private var outstanding: [STUNTransactionID] = []
+    private var dtls: DTLSEndpoint?
+    private var srtpInbound: SRTPSession?
+    private var srtpOutbound: SRTPSession?
+    private var timer: RepeatedTask?
+    private var connected: EventLoopPromise<Void>?
+    private let scratch: UnsafeMutableRawBufferPointer
+    private var rtpCounter = 0
+
+    // Counters (read on the loop).
+    private(set) var datagramsReceived: UInt64 = 0
+    private(set) var srtpErrors: UInt64 = 0
+    private(set) var checksSent: UInt64 = 0
+
+    private init(eventLoop: any EventLoop, configuration: PeerConfiguration, context: DTLSContext, local: LocalTransportDescription) {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.dtlsContext = context
+        self.local = local
+        self.scratch = .allocate(byteCount: 2048, alignment: 16)
+    }
+
+    deinit {
+        scratch.deallocate()
+    }
+
+    /// Binds a UDP socket on `eventLoop` and returns the transport with fresh ICE credentials.
+    static func bind(eventLoop: any EventLoop, configuration: PeerConfiguration, context: DTLSContext) async throws -> PeerTransport {
+        let holder = TransportHolder()
+        let channel = try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.datagramVectorReadMessageCount, value: configuration.vectorReadCount)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * configuration.vectorReadCount))
+            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.receiveBufferBytes))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(PeerChannelHandler(holder: holder))
+                }
+            }
+            .bind(host: configuration.bindHost, port: 0)
+            .get()
+        let port = UInt16(clamping: channel.localAddress?.port ?? 0)
+        let local = LocalTransportDescription.random(
+            fingerprint: context.certificate.fingerprint(.sha256), host: configuration.bindHost, port: port)
+        return try await eventLoop.submit {
+            let transport = PeerTransport(eventLoop: eventLoop, configuration: configuration, context: context, local: local)
+            transport.channel = channel
+            holder.transport = transport
+            return transport
+        }.get()
+    }
+
+    // MARK: connecting (on the loop)
+
+    /// Starts ICE towards the server in `remote` and then the DTLS handshake as
+    /// client; the future completes once SRTP keys are in place.
+    func connect(to remote: RemoteTransportDescription) -> EventLoopFuture<Void> {
+        eventLoop.assertInEventLoop()
+        let promise = eventLoop.makePromise(of: Void.self)
+        guard state == .idle else {
+            promise.fail(LoadPeersError.transport("connect called twice"))
+            return promise.futureResult
+        }
+        do {
+            remoteAddress = try SocketAddress(ipAddress: remote.candidateHost, port: Int(remote.candidatePort))
+            var dtlsConfiguration = DTLSEndpoint.Configuration()
+            dtlsConfiguration.mtu = configuration.mtu
+            dtlsConfiguration.initialRetransmitTimeout = .milliseconds(200)
+            dtls = try dtlsContext.makeEndpoint(
+                role: .client, expectedPeerFingerprints: remote.fingerprints, configuration: dtlsConfiguration)
+        } catch {
+            promise.fail(LoadPeersError.transport("\(error)"))
+            return promise.futureResult
+        }
+        check = ICEConnectivityCheck(remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag)
+        connected = promise
+        state = .checking
+        sendCheck()
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.checkInterval, delay: configuration.checkInterval) {
+            [weak self] _ in self?.handshakeTick()
+        }
+        let timeout = configuration.connectTimeout
+        eventLoop.scheduleTask(in: timeout) { [weak self] in
+            guard let self, self.state != .connected else { return }
+            self.fail("not connected after \(Double(timeout.nanoseconds) / 1e9) s (state \(self.state))")
+        }
+        return promise.futureResult
+    }
+
+    private func handshakeTick() {
+        switch state {
+        case .checking:
+            sendCheck()
+        case .handshaking:
+            guard let dtls, let due = dtls.timeUntilTimeout(), due <= .zero else { return }
+            do {
+                try send(datagrams: dtls.handleTimeout())
+            } catch {
+                fail("dtls: \(error)")
+            }
+        case .idle, .connected, .failed:
+            break
+        }
+    }
+
+    private func sendCheck() {
+        guard let check, let remoteAddress else { return }
+        do {
+            let (bytes, transactionID) = try check.request()
+            outstanding.append(transactionID)
+            if outstanding.count > 8 { outstanding.removeFirst() }
+            checksSent &+= 1
+            try send(datagrams: [bytes], to: remoteAddress)
+        } catch {
+            fail("ice: \(error)")
+        }
+    }
+
+    private func fail(_ reason: String) {
+        guard state != .connected, !isFailed else { return }
+        state = .failed(reason)
+        timer?.cancel()
+        timer = nil
+        connected?.fail(LoadPeersError.transport(reason))
+        connected = nil
+    }
+
+    private var isFailed: Bool {
+        if case .failed = state { return true }
+        return false
+    }
+
+    // MARK: receiving (on the loop)
+
+    func receive(_ bytes: UnsafeRawBufferPointer) {
+        datagramsReceived &+= 1
+        guard let first = bytes.first else { return }
+        switch first {
+        case 0...3: receiveSTUN(bytes)
+        case 20...63: receiveDTLS(bytes)
+        case 128...191:
+            guard bytes.count >= 2 else { return }
+            if (192...223).contains(bytes[1]) { receiveSRTCP(bytes) } else { receiveSRTP(bytes) }
+        default: return
+        }
+    }
+
+    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer) {
+        guard let check else { return }
+        switch check.interpret(bytes) {
+        case .success(let transactionID, _):
+            guard let index = outstanding.firstIndex(of: transactionID) else { return }
+            outstanding.remove(at: index)
+            guard state == .checking, let dtls else { return }
+            state = .handshaking
+            do {
+                try send(datagrams: dtls.start())
+            } catch {
+                fail("dtls start: \(error)")
+            }
+        case .error(_, let code):
+            fail("binding error response \(code)")
+        case .ignored:
+            return
+        }
+    }
+
+    private func receiveDTLS(_ bytes: UnsafeRawBufferPointer) {
+        guard let dtls else { return }
+        do {
+            try send(datagrams: dtls.receive(bytes))
+        } catch DTLSError.malformedRecord {
+            return
+        } catch {
+            try? send(datagrams: dtls.takeOutgoingDatagrams())
+            fail("dtls: \(error)")
+            return
+        }
+        guard dtls.state == .connected, state == .handshaking else { return }
+        do {
+            let material = try dtls.exportSRTPKeyingMaterial()
+            let localKeys = material.localKeys(for: dtls.role)
+            let remoteKeys = material.remoteKeys(for: dtls.role)
+            let pair = try SRTPSessionPair(
+                profileID: material.profile.rawValue,
+                localMasterKey: localKeys.key, localMasterSalt: localKeys.salt,
+                remoteMasterKey: remoteKeys.key, remoteMasterSalt: remoteKeys.salt)
+            srtpInbound = pair.inbound
+            srtpOutbound = pair.outbound
+        } catch {
+            fail("srtp: \(error)")
+            return
+        }
+        state = .connected
+        timer?.cancel()
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.consentInterval, delay: configuration.consentInterval) {
+            [weak self] _ in self?.sendCheck()
+        }
+        connected?.succeed(())
+        connected = nil
+    }
+
+    private func receiveSRTP(_ bytes: UnsafeRawBufferPointer) {
+        guard let srtpInbound, bytes.count <= scratch.count else { return }
+        rtpCounter &+= 1
+        if decryptEvery > 1, rtpCounter % decryptEvery != 0 {
+            handlers.rtp(bytes, false)
+            return
+        }
+        UnsafeMutableRawBufferPointer(rebasing: scratch[0..<bytes.count]).copyMemory(from: bytes)
+        guard let length = try? srtpInbound.unprotectRTP(buffer: scratch, length: bytes.count) else {
+            srtpErrors &+= 1
+            return
+        }
+        handlers.rtp(UnsafeRawBufferPointer(rebasing: scratch[0..<length]), true)
+    }
+
+    private func receiveSRTCP(_ bytes: UnsafeRawBufferPointer) {
+        guard let srtpInbound, bytes.count <= scratch.count else { return }
+        UnsafeMutableRawBufferPointer(rebasing: scratch[0..<bytes.count]).copyMemory(from: bytes)
+        guard let length = try? srtpInbound.unprotectRTCP(buffer: scratch, length: bytes.count) else {
+            srtpErrors &+= 1
+            return
+        }
+        handlers.rtcp(UnsafeRawBufferPointer(rebasing: scratch[0..<length]))
+    }
+
+    // MARK: sending (on the loop)
+
+    private func send(datagrams: [[UInt8]], to address: SocketAddress? = nil) throws {
+        guard let channel, let address = address ?? remoteAddress, !datagrams.isEmpty else { return }
+        for datagram in datagrams {
+            var buffer = channel.allocator.buffer(capacity: datagram.count)
+            buffer.writeBytes(datagram)
+            channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        }
+        channel.flush()
+    }
+
+    /// Writes one plaintext RTP or RTCP packet with `write` (into at most
+    /// `maxLength` bytes), protects it and queues it; `flush()` sends the queue.
+    /// Returns false when not connected or protection failed.
+    @discardableResult
+    func sendProtected(isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        guard let channel, let address = remoteAddress, let srtp = srtpOutbound else { return false }
+        let capacity = maxLength + SRTPSession.maxRTCPTrailer
+        var buffer = channel.allocator.buffer(capacity: capacity)
+        let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+            let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength]))
+            guard plain > 0 else { return 0 }
+            do {
+                return isRTCP ? try srtp.protectRTCP(buffer: out, length: plain) : try srtp.protectRTP(buffer: out, length: plain)
+            } catch {
+                return 0
+            }
+        }
+        guard written > 0 else { return false }
+        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        return true
+    }
+
+    func flush() {
+        channel?.flush()
+    }
+
+    /// Stops timers and closes the socket.
+    func close() -> EventLoopFuture<Void> {
+        eventLoop.assertInEventLoop()
+        timer?.cancel()
+        timer = nil
+        fail("closed")
+        state = .failed("closed")
+        guard let channel else { return eventLoop.makeSucceededVoidFuture() }
+        self.channel = nil
+        return channel.close().recover { _ in }
+    }
+}
+
+/// Lets the channel handler reach the transport created after the bind.
+final class TransportHolder: @unchecked Sendable {
+    var transport: PeerTransport?
+}
+
+/// Hands datagrams to the transport; flushes what the read batch produced.
+final class PeerChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    private let holder: TransportHolder
+
+    init(holder: TransportHolder) { self.holder = holder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let transport = holder.transport else { return }
+        let envelope = unwrapInboundIn(data)
+        envelope.data.withUnsafeReadableBytes { transport.receive($0) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP errors (the server went away) surface here; keep the socket.
+    }
+}

@@ -1,0 +1,97 @@
+import EdgeNode
+import LoadPeers
+import Logging
+import NIOPosix
+import Testing
+
+/// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+private func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+@Suite("Fan-out through an in-process SFU node")
+struct FanoutEndToEndTests {
+    @Test("1 publisher (VP8 + Opus) → 3 subscribers over real ICE, DTLS and SRTP, no loss", .timeLimit(.minutes(2)))
+    func onePublisherThreeSubscribers() async throws {
+        var node = NodeConfiguration()
+        node.nodeID = "loadpeers-test"
+        node.grpcPort = 0
+        node.rtcPort = 0
+        node.metricsPort = 0
+        let logger: Logger = {
+            var logger = Logger(label: "loadpeers-test")
+            logger.logLevel = .warning
+            return logger
+        }()
+        let configuration = node
+        let (ready, announce) = AsyncStream.makeStream(of: BoundPorts.self)
+        let peers = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await NodeService(configuration: configuration, logger: logger).run { ports in
+                    announce.yield(ports)
+                    announce.finish()
+                }
+            }
+            defer { tasks.cancelAll() }
+            var iterator = ready.makeAsyncIterator()
+            let ports = try #require(await iterator.next())
+
+            try await SFUControlClient.with(host: "127.0.0.1", port: ports.grpc, group: peers) { control in
+                var fanout = FanoutConfiguration()
+                fanout.subscribers = 3
+                fanout.publisher.packetRate = 300
+                fanout.publisher.video.packetsPerFrame = 5
+                fanout.publisher.audio = true
+                let session = try await FanoutSession.connect(control: control, group: peers, configuration: fanout)
+                #expect(session.trackIDs.count == 2)
+                try await session.publisher.startSending()
+                // Every subscriber gets both streams flowing.
+                let flowing = try await eventually(within: 10) {
+                    for subscriber in session.subscribers {
+                        let stats = try await subscriber.statistics()
+                        guard stats.streams.count == 2, stats.streams.values.allSatisfy({ $0.received > 0 }) else { return false }
+                    }
+                    return true
+                }
+                #expect(flowing, "media did not reach every subscriber")
+
+                try await session.beginWindow()
+                let start = try await session.publisher.statistics().videoPacketsSent
+                let sent = try await eventually(within: 10) {
+                    try await session.publisher.statistics().videoPacketsSent >= start + 300
+                }
+                #expect(sent)
+                try await session.publisher.stopSending()
+                // Everything in flight arrives: each subscriber has at least what was published in the window, none lost.
+                var measurement = try await session.endWindow()
+                _ = try await eventually(within: 5) {
+                    measurement = try await session.endWindow()
+                    return measurement.packetsLost == 0 && measurement.minimumPerSubscriber >= measurement.packetsPublished
+                }
+                #expect(measurement.subscribers == 3)
+                #expect(measurement.packetsPublished >= 300)
+                #expect(measurement.packetsLost == 0)
+                #expect(measurement.duplicates == 0)
+                #expect(measurement.outOfWindow == 0)
+                #expect(measurement.minimumPerSubscriber >= measurement.packetsPublished)
+                #expect(measurement.packetsReceived >= 3 * measurement.packetsPublished)
+                #expect(measurement.srtpErrors == 0)
+                #expect(measurement.unknownSSRC == 0)
+                #expect(measurement.latency.count == measurement.packetsReceived)
+                let p99 = try #require(measurement.latency.percentile(0.99))
+                #expect(p99 < 100_000_000, "p99 latency \(p99) ns on loopback")
+                let stats = try await control.nodeStats()
+                #expect(stats.packetsForwarded >= measurement.packetsReceived)
+                #expect(stats.consumers == 6)
+                await session.close(control: control)
+            }
+        }
+        try await peers.shutdownGracefully()
+    }
+}
