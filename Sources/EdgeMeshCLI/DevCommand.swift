@@ -45,12 +45,19 @@ struct DevCommand: AsyncParsableCommand {
         let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
         printBanner(nodes: nodes, backend: backendConfiguration)
         let backendLogger = logger
-        try await runUntilSignal {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for node in nodes {
-                    group.addTask { try await NodeService(configuration: node, logger: logger).run() }
+        // Shutdown order: on SIGINT/SIGTERM the backend stops first (its gRPC
+        // streams to the nodes end cleanly), then the nodes are cancelled.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { nodesGroup in
+                    for node in nodes {
+                        nodesGroup.addTask { try await NodeService(configuration: node, logger: logger).run() }
+                    }
                 }
-                group.addTask {
+                return false
+            }
+            group.addTask {
+                try await runUntilSignal {
                     let backend: Backend
                     do {
                         backend = try await Backend(configuration: backendConfiguration, logger: backendLogger)
@@ -59,7 +66,10 @@ struct DevCommand: AsyncParsableCommand {
                     }
                     try await backend.run()
                 }
-                try await group.waitForAll()
+                return true
+            }
+            while let backendStopped = try await group.next() {
+                if backendStopped { group.cancelAll() }
             }
         }
     }
