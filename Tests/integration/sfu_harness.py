@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import os
 import re
-import socket
 import struct
 import threading
 import time
@@ -18,7 +17,7 @@ from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection
 
 from peers import (AudioStreamTrack, MovingVideoTrack, RTCSessionDescription, Subscriber,
                    new_peer_connection, wait_for)
-from udp_relay import is_rtp
+from udp_relay import UDPRelay, is_rtp
 
 # MARK: - aiortc peers through the gRPC API
 
@@ -175,21 +174,13 @@ class EventWatcher:
 # MARK: - a relay that can tamper with or silence one peer's path
 
 
-class TamperingRelay:
+class TamperingRelay(UDPRelay):
     """Sits between one WebRTC peer and the SFU on loopback. The SFU sees the
     relay's back socket as the peer's address, so `send_as_peer` injects
     datagrams from the peer's real (nominated) address."""
 
     def __init__(self, target_port):
-        self.target_port = target_port
-        self.target = ("127.0.0.1", target_port)
-        self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.front.bind(("127.0.0.1", 0))
-        self.port = self.front.getsockname()[1]
-        self.back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.back.bind(("127.0.0.1", 0))
-        self.client = None
-        self.running = True
+        super().__init__(target_port)
         self.silenced = False
         self.last_stun_upstream = None
         self.rtp_upstream = 0
@@ -199,18 +190,7 @@ class TamperingRelay:
         # When each datagram from the SFU arrived (also while silenced).
         self.downstream_times = []
         self.lock = threading.Lock()
-        for sock in (self.front, self.back):
-            sock.settimeout(0.2)
-        self.threads = [threading.Thread(target=self._upstream, daemon=True),
-                        threading.Thread(target=self._downstream, daemon=True)]
-        for t in self.threads:
-            t.start()
-
-    def rewrite(self, sdp):
-        """Points the SDP's candidates at the relay instead of the SFU."""
-        out = sdp.replace(f" {self.target_port} typ", f" {self.port} typ")
-        assert out != sdp, "no candidate with the SFU's port in the SDP"
-        return out
+        self.start()
 
     def silence(self):
         """From now on nothing passes in either direction (the peer 'vanishes')."""
@@ -230,52 +210,25 @@ class TamperingRelay:
     def send_as_peer(self, data):
         self.back.sendto(data, self.target)
 
-    def _upstream(self):
-        while self.running:
-            try:
-                data, addr = self.front.recvfrom(65535)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if self.silenced:
-                continue
-            self.client = addr
-            if data and data[0] <= 3:
-                self.last_stun_upstream = time.monotonic()
-            tamper = False
-            if is_rtp(data):
-                self.rtp_upstream += 1
-                with self.lock:
-                    if self.tamper_pending > 0 and len(data) > 20:
-                        self.tamper_pending -= 1
-                        tamper = True
-            if tamper:
-                self.back.sendto(data[:-1] + bytes([data[-1] ^ 0x01]), self.target)
-                self.bad_tags_sent += 1
-            self.back.sendto(data, self.target)
-            if tamper:
-                self.back.sendto(data, self.target)
-                self.replays_sent += 1
+    def upstream(self, data):
+        if self.silenced:
+            return []
+        if data and data[0] <= 3:
+            self.last_stun_upstream = time.monotonic()
+        if not is_rtp(data):
+            return [data]
+        self.rtp_upstream += 1
+        with self.lock:
+            if self.tamper_pending <= 0 or len(data) <= 20:
+                return [data]
+            self.tamper_pending -= 1
+        self.bad_tags_sent += 1
+        self.replays_sent += 1
+        return [data[:-1] + bytes([data[-1] ^ 0x01]), data, data]
 
-    def _downstream(self):
-        while self.running:
-            try:
-                data, _ = self.back.recvfrom(65535)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.downstream_times.append(time.monotonic())
-            if self.client and not self.silenced:
-                self.front.sendto(data, self.client)
-
-    def close(self):
-        self.running = False
-        for t in self.threads:
-            t.join(timeout=2)
-        self.front.close()
-        self.back.close()
+    def downstream(self, data):
+        self.downstream_times.append(time.monotonic())
+        return not self.silenced
 
 
 # MARK: - STUN (RFC 8489) built by hand

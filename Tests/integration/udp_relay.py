@@ -1,5 +1,6 @@
-"""A userspace UDP relay between one WebRTC client and the SFU that drops
-chosen client-to-SFU packets (the kernel here has no netem)."""
+"""Userspace UDP relays between one WebRTC client and the SFU (the kernel
+here has no netem): the base relay forwards both ways; subclasses decide what
+each client datagram becomes."""
 import socket
 import threading
 
@@ -9,15 +10,13 @@ def is_rtp(datagram: bytes) -> bool:
     return len(datagram) > 1 and 128 <= datagram[0] <= 191 and not 192 <= datagram[1] <= 223
 
 
-class LossyRelay:
-    """Listens on a loopback port; forwards to `target`; drops every `nth` RTP
-    packet from the client. Counts what it dropped."""
+class UDPRelay:
+    """Listens on a loopback port and forwards to the SFU's `target_port`; the
+    SFU sees the relay's back socket as the client's address."""
 
-    def __init__(self, target_port: int, nth: int):
+    def __init__(self, target_port: int):
+        self.target_port = target_port
         self.target = ("127.0.0.1", target_port)
-        self.nth = nth
-        self.rtp_seen = 0
-        self.dropped = 0
         self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.front.bind(("127.0.0.1", 0))
         self.port = self.front.getsockname()[1]
@@ -29,8 +28,25 @@ class LossyRelay:
             sock.settimeout(0.2)
         self.threads = [threading.Thread(target=self._upstream, daemon=True),
                         threading.Thread(target=self._downstream, daemon=True)]
+
+    def start(self):
         for t in self.threads:
             t.start()
+        return self
+
+    def rewrite(self, sdp):
+        """Points the SDP's candidates at the relay instead of the SFU."""
+        out = sdp.replace(f" {self.target_port} typ", f" {self.port} typ")
+        assert out != sdp, "no candidate with the SFU's port in the SDP"
+        return out
+
+    def upstream(self, data: bytes):
+        """What to send to the SFU for one client datagram (override)."""
+        return [data]
+
+    def downstream(self, data: bytes) -> bool:
+        """Whether to pass one SFU datagram on to the client (override)."""
+        return True
 
     def _upstream(self):
         while self.running:
@@ -41,12 +57,8 @@ class LossyRelay:
             except OSError:
                 return
             self.client = addr
-            if is_rtp(data):
-                self.rtp_seen += 1
-                if self.rtp_seen % self.nth == 0:
-                    self.dropped += 1
-                    continue
-            self.back.sendto(data, self.target)
+            for datagram in self.upstream(data):
+                self.back.sendto(datagram, self.target)
 
     def _downstream(self):
         while self.running:
@@ -56,7 +68,7 @@ class LossyRelay:
                 continue
             except OSError:
                 return
-            if self.client:
+            if self.client and self.downstream(data):
                 self.front.sendto(data, self.client)
 
     def close(self):
@@ -65,3 +77,22 @@ class LossyRelay:
             t.join(timeout=2)
         self.front.close()
         self.back.close()
+
+
+class LossyRelay(UDPRelay):
+    """Drops every `nth` RTP packet from the client and counts what it dropped."""
+
+    def __init__(self, target_port: int, nth: int):
+        super().__init__(target_port)
+        self.nth = nth
+        self.rtp_seen = 0
+        self.dropped = 0
+        self.start()
+
+    def upstream(self, data):
+        if is_rtp(data):
+            self.rtp_seen += 1
+            if self.rtp_seen % self.nth == 0:
+                self.dropped += 1
+                return []
+        return [data]
