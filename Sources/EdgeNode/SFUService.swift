@@ -28,8 +28,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     func createParticipant(
         request: Edgemesh_V1_CreateParticipantRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CreateParticipantResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         try await onMediaLoop { engine.createParticipant(room: room, participant: participant) }
         var response = Edgemesh_V1_CreateParticipantResponse()
         response.nodeID = nodeID
@@ -40,15 +39,13 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     func closeParticipant(
         request: Edgemesh_V1_CloseParticipantRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CloseParticipantResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         try await onMediaLoop { engine.closeParticipant(room: room, participant: participant) }
         return .init()
     }
 
     func publish(request: Edgemesh_V1_PublishRequest, context: ServerContext) async throws -> Edgemesh_V1_PublishResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let offer = request.offerSdp
         let result = try await onMediaLoop { try engine.publish(room: room, participant: participant, offerSDP: offer) }
         var response = Edgemesh_V1_PublishResponse()
@@ -60,8 +57,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     func createSubscriberOffer(
         request: Edgemesh_V1_CreateSubscriberOfferRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CreateSubscriberOfferResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let sdp = try await onMediaLoop { try engine.createSubscriberOffer(room: room, participant: participant) }
         var response = Edgemesh_V1_CreateSubscriberOfferResponse()
         response.offerSdp = sdp
@@ -71,16 +67,14 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     func setSubscriberAnswer(
         request: Edgemesh_V1_SetSubscriberAnswerRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_SetSubscriberAnswerResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let answer = request.answerSdp
         try await onMediaLoop { try engine.setSubscriberAnswer(room: room, participant: participant, answerSDP: answer) }
         return .init()
     }
 
     func subscribe(request: Edgemesh_V1_SubscribeRequest, context: ServerContext) async throws -> Edgemesh_V1_SubscribeResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let ids = request.trackIds.map(TrackID.init)
         let quality = Quality(request.quality)
         let renegotiate = try await onMediaLoop {
@@ -94,8 +88,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     func unsubscribe(
         request: Edgemesh_V1_UnsubscribeRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_UnsubscribeResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let ids = request.trackIds.map(TrackID.init)
         let renegotiate = try await onMediaLoop {
             try engine.unsubscribe(room: room, participant: participant, trackIDs: ids)
@@ -106,8 +99,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     }
 
     func setQuality(request: Edgemesh_V1_SetQualityRequest, context: ServerContext) async throws -> Edgemesh_V1_SetQualityResponse {
-        let room = try validRoom(request.room)
-        let participant = try validParticipant(request.participantID)
+        let (room, participant) = try validated(room: request.room, participant: request.participantID)
         let track = TrackID(request.trackID)
         let quality = Quality(request.quality)
         try await onMediaLoop { try engine.setQuality(room: room, participant: participant, trackID: track, quality: quality) }
@@ -136,6 +128,11 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         for await event in engine.events.subscribe() {
             try await response.write(event.message)
         }
+    }
+
+    /// The room and participant of a request, checked as PROTOCOL.md defines them.
+    private func validated(room: String, participant: String) throws -> (RoomName, ParticipantID) {
+        (try validRoom(room), try validParticipant(participant))
     }
 
     private func validRoom(_ name: String) throws -> RoomName {
