@@ -20,6 +20,8 @@ final class BackendServices: Sendable {
     let codec: TokenCodec
     let coordinator: any Coordinator
     let chat: any ChatStore
+    /// Keeps history order equal to delivery order (see ChatSequencer).
+    let chatSequencer = ChatSequencer()
     let liveness: any BackendLiveness
     let directory: NodeDirectory
     let sfu: SFUClientPool

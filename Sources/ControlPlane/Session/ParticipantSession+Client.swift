@@ -157,8 +157,10 @@ extension ParticipantSession {
         let record = ChatRecord(id: RandomID.make(prefix: "CH_"), fromID: me.id.rawValue, fromIdentity: me.identity,
                                 fromName: me.name, text: text, ts: Timestamp.nowMilliseconds())
         do {
-            try await services.chat.append(record, room: room)
-            try await publish(.chat(record, sender: participantID, ref: ref))
+            try await services.chatSequencer.run {
+                try await services.chat.append(record, room: room)
+                try await publish(.chat(record, sender: participantID, ref: ref))
+            }
         } catch {
             metrics.redisErrors.increment()
             sendError(.internal, "chat failed", ref: ref)
