@@ -54,7 +54,7 @@ struct NodeEventRelay: Sendable {
             logger.debug("transport failed", metadata: [
                 "participant": "\(failed.participantID)", "role": "\(failed.role)", "reason": "\(failed.reason)",
             ])
-        case .trackPublished, nil:
+        case .trackPublished, .trunkChanged, .nodeDraining, nil:
             break
         }
     }

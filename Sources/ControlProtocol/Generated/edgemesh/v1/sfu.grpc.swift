@@ -153,6 +153,45 @@ public enum Edgemesh_V1_SFU: Sendable {
                 type: .serverStreaming
             )
         }
+        /// Namespace for "PullTrack" metadata.
+        public enum PullTrack: Sendable {
+            /// Request type for "PullTrack".
+            public typealias Input = Edgemesh_V1_PullTrackRequest
+            /// Response type for "PullTrack".
+            public typealias Output = Edgemesh_V1_PullTrackResponse
+            /// Descriptor for "PullTrack".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "edgemesh.v1.SFU"),
+                method: "PullTrack",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReleaseTrack" metadata.
+        public enum ReleaseTrack: Sendable {
+            /// Request type for "ReleaseTrack".
+            public typealias Input = Edgemesh_V1_ReleaseTrackRequest
+            /// Response type for "ReleaseTrack".
+            public typealias Output = Edgemesh_V1_ReleaseTrackResponse
+            /// Descriptor for "ReleaseTrack".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "edgemesh.v1.SFU"),
+                method: "ReleaseTrack",
+                type: .unary
+            )
+        }
+        /// Namespace for "Drain" metadata.
+        public enum Drain: Sendable {
+            /// Request type for "Drain".
+            public typealias Input = Edgemesh_V1_DrainRequest
+            /// Response type for "Drain".
+            public typealias Output = Edgemesh_V1_DrainResponse
+            /// Descriptor for "Drain".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "edgemesh.v1.SFU"),
+                method: "Drain",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "edgemesh.v1.SFU" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             CreateParticipant.descriptor,
@@ -164,7 +203,10 @@ public enum Edgemesh_V1_SFU: Sendable {
             Unsubscribe.descriptor,
             SetQuality.descriptor,
             GetNodeStats.descriptor,
-            WatchEvents.descriptor
+            WatchEvents.descriptor,
+            PullTrack.descriptor,
+            ReleaseTrack.descriptor,
+            Drain.descriptor
         ]
     }
 }
@@ -364,6 +406,67 @@ extension Edgemesh_V1_SFU {
             request: GRPCCore.StreamingServerRequest<Edgemesh_V1_WatchEventsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_NodeEvent>
+
+        /// Handle the "PullTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Edge mesh: makes a track published on another node available in a room
+        /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+        /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+        /// > takes the track's id as for a local track. Idempotent; the same track
+        /// > with another upstream moves the pull (re-planning) without dropping
+        /// > this node's consumers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Edgemesh_V1_PullTrackRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Edgemesh_V1_PullTrackResponse` messages.
+        func pullTrack(
+            request: GRPCCore.StreamingServerRequest<Edgemesh_V1_PullTrackRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_PullTrackResponse>
+
+        /// Handle the "ReleaseTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Stops pulling a relayed track (its local consumers end).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Edgemesh_V1_ReleaseTrackRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Edgemesh_V1_ReleaseTrackResponse` messages.
+        func releaseTrack(
+            request: GRPCCore.StreamingServerRequest<Edgemesh_V1_ReleaseTrackRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_ReleaseTrackResponse>
+
+        /// Handle the "Drain" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Operator drain: the node takes no new participants, reports `draining`
+        /// > in its stats and registry record, emits NodeDraining, and exits when
+        /// > empty or after `timeout_seconds`.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Edgemesh_V1_DrainRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Edgemesh_V1_DrainResponse` messages.
+        func drain(
+            request: GRPCCore.StreamingServerRequest<Edgemesh_V1_DrainRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_DrainResponse>
     }
 
     /// Service protocol for the "edgemesh.v1.SFU" service.
@@ -547,6 +650,67 @@ extension Edgemesh_V1_SFU {
             request: GRPCCore.ServerRequest<Edgemesh_V1_WatchEventsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_NodeEvent>
+
+        /// Handle the "PullTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Edge mesh: makes a track published on another node available in a room
+        /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+        /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+        /// > takes the track's id as for a local track. Idempotent; the same track
+        /// > with another upstream moves the pull (re-planning) without dropping
+        /// > this node's consumers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_PullTrackRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Edgemesh_V1_PullTrackResponse` message.
+        func pullTrack(
+            request: GRPCCore.ServerRequest<Edgemesh_V1_PullTrackRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_PullTrackResponse>
+
+        /// Handle the "ReleaseTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Stops pulling a relayed track (its local consumers end).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_ReleaseTrackRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Edgemesh_V1_ReleaseTrackResponse` message.
+        func releaseTrack(
+            request: GRPCCore.ServerRequest<Edgemesh_V1_ReleaseTrackRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_ReleaseTrackResponse>
+
+        /// Handle the "Drain" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Operator drain: the node takes no new participants, reports `draining`
+        /// > in its stats and registry record, emits NodeDraining, and exits when
+        /// > empty or after `timeout_seconds`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_DrainRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Edgemesh_V1_DrainResponse` message.
+        func drain(
+            request: GRPCCore.ServerRequest<Edgemesh_V1_DrainRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_DrainResponse>
     }
 
     /// Simple service protocol for the "edgemesh.v1.SFU" service.
@@ -729,6 +893,67 @@ extension Edgemesh_V1_SFU {
             response: GRPCCore.RPCWriter<Edgemesh_V1_NodeEvent>,
             context: GRPCCore.ServerContext
         ) async throws
+
+        /// Handle the "PullTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Edge mesh: makes a track published on another node available in a room
+        /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+        /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+        /// > takes the track's id as for a local track. Idempotent; the same track
+        /// > with another upstream moves the pull (re-planning) without dropping
+        /// > this node's consumers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Edgemesh_V1_PullTrackRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Edgemesh_V1_PullTrackResponse` to respond with.
+        func pullTrack(
+            request: Edgemesh_V1_PullTrackRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Edgemesh_V1_PullTrackResponse
+
+        /// Handle the "ReleaseTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Stops pulling a relayed track (its local consumers end).
+        ///
+        /// - Parameters:
+        ///   - request: A `Edgemesh_V1_ReleaseTrackRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Edgemesh_V1_ReleaseTrackResponse` to respond with.
+        func releaseTrack(
+            request: Edgemesh_V1_ReleaseTrackRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Edgemesh_V1_ReleaseTrackResponse
+
+        /// Handle the "Drain" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Operator drain: the node takes no new participants, reports `draining`
+        /// > in its stats and registry record, emits NodeDraining, and exits when
+        /// > empty or after `timeout_seconds`.
+        ///
+        /// - Parameters:
+        ///   - request: A `Edgemesh_V1_DrainRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Edgemesh_V1_DrainResponse` to respond with.
+        func drain(
+            request: Edgemesh_V1_DrainRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Edgemesh_V1_DrainResponse
     }
 }
 
@@ -841,6 +1066,39 @@ extension Edgemesh_V1_SFU.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_NodeEvent>(),
             handler: { request, context in
                 try await self.watchEvents(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Edgemesh_V1_SFU.Method.PullTrack.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_PullTrackRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_PullTrackResponse>(),
+            handler: { request, context in
+                try await self.pullTrack(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Edgemesh_V1_SFU.Method.ReleaseTrack.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_ReleaseTrackRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_ReleaseTrackResponse>(),
+            handler: { request, context in
+                try await self.releaseTrack(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Edgemesh_V1_SFU.Method.Drain.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_DrainRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_DrainResponse>(),
+            handler: { request, context in
+                try await self.drain(
                     request: request,
                     context: context
                 )
@@ -960,6 +1218,39 @@ extension Edgemesh_V1_SFU.ServiceProtocol {
             context: context
         )
         return response
+    }
+
+    public func pullTrack(
+        request: GRPCCore.StreamingServerRequest<Edgemesh_V1_PullTrackRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_PullTrackResponse> {
+        let response = try await self.pullTrack(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func releaseTrack(
+        request: GRPCCore.StreamingServerRequest<Edgemesh_V1_ReleaseTrackRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_ReleaseTrackResponse> {
+        let response = try await self.releaseTrack(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func drain(
+        request: GRPCCore.StreamingServerRequest<Edgemesh_V1_DrainRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Edgemesh_V1_DrainResponse> {
+        let response = try await self.drain(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
     }
 }
 
@@ -1097,6 +1388,45 @@ extension Edgemesh_V1_SFU.SimpleServiceProtocol {
                 )
                 return [:]
             }
+        )
+    }
+
+    public func pullTrack(
+        request: GRPCCore.ServerRequest<Edgemesh_V1_PullTrackRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_PullTrackResponse> {
+        return GRPCCore.ServerResponse<Edgemesh_V1_PullTrackResponse>(
+            message: try await self.pullTrack(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func releaseTrack(
+        request: GRPCCore.ServerRequest<Edgemesh_V1_ReleaseTrackRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_ReleaseTrackResponse> {
+        return GRPCCore.ServerResponse<Edgemesh_V1_ReleaseTrackResponse>(
+            message: try await self.releaseTrack(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func drain(
+        request: GRPCCore.ServerRequest<Edgemesh_V1_DrainRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Edgemesh_V1_DrainResponse> {
+        return GRPCCore.ServerResponse<Edgemesh_V1_DrainResponse>(
+            message: try await self.drain(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
         )
     }
 }
@@ -1332,6 +1662,82 @@ extension Edgemesh_V1_SFU {
             deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_NodeEvent>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Edgemesh_V1_NodeEvent>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "PullTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Edge mesh: makes a track published on another node available in a room
+        /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+        /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+        /// > takes the track's id as for a local track. Idempotent; the same track
+        /// > with another upstream moves the pull (re-planning) without dropping
+        /// > this node's consumers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_PullTrackRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_PullTrackRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_PullTrackResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func pullTrack<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_PullTrackRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_PullTrackRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_PullTrackResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_PullTrackResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReleaseTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Stops pulling a relayed track (its local consumers end).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_ReleaseTrackRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_ReleaseTrackRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_ReleaseTrackResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func releaseTrack<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_ReleaseTrackRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_ReleaseTrackRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_ReleaseTrackResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_ReleaseTrackResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Drain" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Operator drain: the node takes no new participants, reports `draining`
+        /// > in its stats and registry record, emits NodeDraining, and exits when
+        /// > empty or after `timeout_seconds`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_DrainRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_DrainRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_DrainResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func drain<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_DrainRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_DrainRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_DrainResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_DrainResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1682,6 +2088,115 @@ extension Edgemesh_V1_SFU {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "PullTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Edge mesh: makes a track published on another node available in a room
+        /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+        /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+        /// > takes the track's id as for a local track. Idempotent; the same track
+        /// > with another upstream moves the pull (re-planning) without dropping
+        /// > this node's consumers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_PullTrackRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_PullTrackRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_PullTrackResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func pullTrack<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_PullTrackRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_PullTrackRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_PullTrackResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_PullTrackResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Edgemesh_V1_SFU.Method.PullTrack.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReleaseTrack" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Stops pulling a relayed track (its local consumers end).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_ReleaseTrackRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_ReleaseTrackRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_ReleaseTrackResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func releaseTrack<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_ReleaseTrackRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_ReleaseTrackRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_ReleaseTrackResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_ReleaseTrackResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Edgemesh_V1_SFU.Method.ReleaseTrack.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "Drain" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Operator drain: the node takes no new participants, reports `draining`
+        /// > in its stats and registry record, emits NodeDraining, and exits when
+        /// > empty or after `timeout_seconds`.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Edgemesh_V1_DrainRequest` message.
+        ///   - serializer: A serializer for `Edgemesh_V1_DrainRequest` messages.
+        ///   - deserializer: A deserializer for `Edgemesh_V1_DrainResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func drain<Result>(
+            request: GRPCCore.ClientRequest<Edgemesh_V1_DrainRequest>,
+            serializer: some GRPCCore.MessageSerializer<Edgemesh_V1_DrainRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Edgemesh_V1_DrainResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_DrainResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Edgemesh_V1_SFU.Method.Drain.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1965,6 +2480,100 @@ extension Edgemesh_V1_SFU.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_WatchEventsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_NodeEvent>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PullTrack" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Edge mesh: makes a track published on another node available in a room
+    /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+    /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+    /// > takes the track's id as for a local track. Idempotent; the same track
+    /// > with another upstream moves the pull (re-planning) without dropping
+    /// > this node's consumers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Edgemesh_V1_PullTrackRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func pullTrack<Result>(
+        request: GRPCCore.ClientRequest<Edgemesh_V1_PullTrackRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_PullTrackResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.pullTrack(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_PullTrackRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_PullTrackResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReleaseTrack" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Stops pulling a relayed track (its local consumers end).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Edgemesh_V1_ReleaseTrackRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func releaseTrack<Result>(
+        request: GRPCCore.ClientRequest<Edgemesh_V1_ReleaseTrackRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_ReleaseTrackResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.releaseTrack(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_ReleaseTrackRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_ReleaseTrackResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Drain" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Operator drain: the node takes no new participants, reports `draining`
+    /// > in its stats and registry record, emits NodeDraining, and exits when
+    /// > empty or after `timeout_seconds`.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Edgemesh_V1_DrainRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func drain<Result>(
+        request: GRPCCore.ClientRequest<Edgemesh_V1_DrainRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_DrainResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.drain(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Edgemesh_V1_DrainRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Edgemesh_V1_DrainResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2290,6 +2899,112 @@ extension Edgemesh_V1_SFU.ClientProtocol {
             metadata: metadata
         )
         return try await self.watchEvents(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PullTrack" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Edge mesh: makes a track published on another node available in a room
+    /// > on this node, pulled over this node's trunk from `upstream_node_id` (the
+    /// > origin, or a relay on the track's planned path). Afterwards Subscribe
+    /// > takes the track's id as for a local track. Idempotent; the same track
+    /// > with another upstream moves the pull (re-planning) without dropping
+    /// > this node's consumers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func pullTrack<Result>(
+        _ message: Edgemesh_V1_PullTrackRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_PullTrackResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Edgemesh_V1_PullTrackRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.pullTrack(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReleaseTrack" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Stops pulling a relayed track (its local consumers end).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func releaseTrack<Result>(
+        _ message: Edgemesh_V1_ReleaseTrackRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_ReleaseTrackResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Edgemesh_V1_ReleaseTrackRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.releaseTrack(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Drain" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Operator drain: the node takes no new participants, reports `draining`
+    /// > in its stats and registry record, emits NodeDraining, and exits when
+    /// > empty or after `timeout_seconds`.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func drain<Result>(
+        _ message: Edgemesh_V1_DrainRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Edgemesh_V1_DrainResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Edgemesh_V1_DrainRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.drain(
             request: request,
             options: options,
             onResponse: handleResponse

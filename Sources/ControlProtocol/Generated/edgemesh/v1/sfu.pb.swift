@@ -160,6 +160,165 @@ public nonisolated struct Edgemesh_V1_Track: Sendable {
 
   public var codec: String = String()
 
+  /// Set by the origin node: what a relaying node needs to forward the
+  /// publisher's packets as they arrive (payload types, header extension ids).
+  public var rtp: Edgemesh_V1_RtpParameters {
+    get {_rtp ?? Edgemesh_V1_RtpParameters()}
+    set {_rtp = newValue}
+  }
+  /// Returns true if `rtp` has been explicitly set.
+  public var hasRtp: Bool {self._rtp != nil}
+  /// Clears the value of `rtp`. Subsequent reads from it will return its default value.
+  public mutating func clearRtp() {self._rtp = nil}
+
+  /// The node the publisher is connected to.
+  public var originNodeID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _rtp: Edgemesh_V1_RtpParameters? = nil
+}
+
+public nonisolated struct Edgemesh_V1_RtpParameters: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var payloadType: UInt32 = 0
+
+  public var clockRate: UInt32 = 0
+
+  public var formatParameters: String = String()
+
+  /// 0 when the publisher negotiated no RTX.
+  public var rtxPayloadType: UInt32 = 0
+
+  /// RFC 8285 extension URI -> id in the publisher's packets.
+  public var headerExtensions: Dictionary<String,UInt32> = [:]
+
+  public var channels: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_PullTrackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var room: String = String()
+
+  /// The track as the origin reported it (Publish response or TrackPublished).
+  public var track: Edgemesh_V1_Track {
+    get {_track ?? Edgemesh_V1_Track()}
+    set {_track = newValue}
+  }
+  /// Returns true if `track` has been explicitly set.
+  public var hasTrack: Bool {self._track != nil}
+  /// Clears the value of `track`. Subsequent reads from it will return its default value.
+  public mutating func clearTrack() {self._track = nil}
+
+  public var upstreamNodeID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _track: Edgemesh_V1_Track? = nil
+}
+
+public nonisolated struct Edgemesh_V1_PullTrackResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_ReleaseTrackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var room: String = String()
+
+  public var trackID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_ReleaseTrackResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_DrainRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 0: the node's default (300 s).
+  public var timeoutSeconds: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_DrainResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var participants: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One trunk as seen by the reporting node.
+public nonisolated struct Edgemesh_V1_TrunkStats: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var peerNodeID: String = String()
+
+  public var peerRegion: String = String()
+
+  public var established: Bool = false
+
+  /// Smoothed round-trip time of trunk pings; 0 before the first pong.
+  public var rttSeconds: Double = 0
+
+  /// One-way delay from this node to the peer (wall clocks), seconds.
+  public var oneWayDelaySeconds: Double = 0
+
+  /// Fraction of recent pings left unanswered, 0...1.
+  public var loss: Double = 0
+
+  public var packetsSent: UInt64 = 0
+
+  public var bytesSent: UInt64 = 0
+
+  public var packetsReceived: UInt64 = 0
+
+  public var bytesReceived: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -422,6 +581,13 @@ public nonisolated struct Edgemesh_V1_NodeStats: Sendable {
 
   public var drops: Dictionary<String,UInt64> = [:]
 
+  public var draining: Bool = false
+
+  public var trunks: [Edgemesh_V1_TrunkStats] = []
+
+  /// Tracks this node pulls over trunks (relay producers).
+  public var relayedTracks: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -476,6 +642,22 @@ public nonisolated struct Edgemesh_V1_NodeEvent: Sendable {
     set {event = .activeSpeakers(newValue)}
   }
 
+  public var trunkChanged: Edgemesh_V1_TrunkChanged {
+    get {
+      if case .trunkChanged(let v)? = event {return v}
+      return Edgemesh_V1_TrunkChanged()
+    }
+    set {event = .trunkChanged(newValue)}
+  }
+
+  public var nodeDraining: Edgemesh_V1_NodeDraining {
+    get {
+      if case .nodeDraining(let v)? = event {return v}
+      return Edgemesh_V1_NodeDraining()
+    }
+    set {event = .nodeDraining(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Event: Equatable, Sendable {
@@ -483,6 +665,8 @@ public nonisolated struct Edgemesh_V1_NodeEvent: Sendable {
     case transportFailed(Edgemesh_V1_TransportFailed)
     case trackPublished(Edgemesh_V1_TrackPublished)
     case activeSpeakers(Edgemesh_V1_ActiveSpeakers)
+    case trunkChanged(Edgemesh_V1_TrunkChanged)
+    case nodeDraining(Edgemesh_V1_NodeDraining)
 
   }
 
@@ -573,6 +757,32 @@ public nonisolated struct Edgemesh_V1_ActiveSpeakers: Sendable {
   public init() {}
 }
 
+public nonisolated struct Edgemesh_V1_TrunkChanged: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var peerNodeID: String = String()
+
+  public var established: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Edgemesh_V1_NodeDraining: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var timeoutSeconds: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "edgemesh.v1"
@@ -591,7 +801,7 @@ nonisolated extension Edgemesh_V1_TransportRole: SwiftProtobuf._ProtoNameProvidi
 
 nonisolated extension Edgemesh_V1_Track: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Track"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}participant_id\0\u{1}room\0\u{1}kind\0\u{1}mid\0\u{3}simulcast_rids\0\u{1}codec\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}participant_id\0\u{1}room\0\u{1}kind\0\u{1}mid\0\u{3}simulcast_rids\0\u{1}codec\0\u{1}rtp\0\u{3}origin_node_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -606,12 +816,18 @@ nonisolated extension Edgemesh_V1_Track: SwiftProtobuf.Message, SwiftProtobuf._M
       case 5: try { try decoder.decodeSingularStringField(value: &self.mid) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.simulcastRids) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.codec) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._rtp) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.originNodeID) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
@@ -633,6 +849,12 @@ nonisolated extension Edgemesh_V1_Track: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.codec.isEmpty {
       try visitor.visitSingularStringField(value: self.codec, fieldNumber: 7)
     }
+    try { if let v = self._rtp {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    if !self.originNodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.originNodeID, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -644,6 +866,315 @@ nonisolated extension Edgemesh_V1_Track: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.mid != rhs.mid {return false}
     if lhs.simulcastRids != rhs.simulcastRids {return false}
     if lhs.codec != rhs.codec {return false}
+    if lhs._rtp != rhs._rtp {return false}
+    if lhs.originNodeID != rhs.originNodeID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_RtpParameters: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RtpParameters"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}payload_type\0\u{3}clock_rate\0\u{3}format_parameters\0\u{3}rtx_payload_type\0\u{3}header_extensions\0\u{1}channels\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.payloadType) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.clockRate) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.formatParameters) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.rtxPayloadType) }()
+      case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt32>.self, value: &self.headerExtensions) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.channels) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.payloadType != 0 {
+      try visitor.visitSingularUInt32Field(value: self.payloadType, fieldNumber: 1)
+    }
+    if self.clockRate != 0 {
+      try visitor.visitSingularUInt32Field(value: self.clockRate, fieldNumber: 2)
+    }
+    if !self.formatParameters.isEmpty {
+      try visitor.visitSingularStringField(value: self.formatParameters, fieldNumber: 3)
+    }
+    if self.rtxPayloadType != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rtxPayloadType, fieldNumber: 4)
+    }
+    if !self.headerExtensions.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt32>.self, value: self.headerExtensions, fieldNumber: 5)
+    }
+    if self.channels != 0 {
+      try visitor.visitSingularUInt32Field(value: self.channels, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_RtpParameters, rhs: Edgemesh_V1_RtpParameters) -> Bool {
+    if lhs.payloadType != rhs.payloadType {return false}
+    if lhs.clockRate != rhs.clockRate {return false}
+    if lhs.formatParameters != rhs.formatParameters {return false}
+    if lhs.rtxPayloadType != rhs.rtxPayloadType {return false}
+    if lhs.headerExtensions != rhs.headerExtensions {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_PullTrackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PullTrackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}room\0\u{1}track\0\u{3}upstream_node_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._track) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.upstreamNodeID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 1)
+    }
+    try { if let v = self._track {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.upstreamNodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.upstreamNodeID, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_PullTrackRequest, rhs: Edgemesh_V1_PullTrackRequest) -> Bool {
+    if lhs.room != rhs.room {return false}
+    if lhs._track != rhs._track {return false}
+    if lhs.upstreamNodeID != rhs.upstreamNodeID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_PullTrackResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PullTrackResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_PullTrackResponse, rhs: Edgemesh_V1_PullTrackResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_ReleaseTrackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReleaseTrackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}room\0\u{3}track_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.trackID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 1)
+    }
+    if !self.trackID.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackID, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_ReleaseTrackRequest, rhs: Edgemesh_V1_ReleaseTrackRequest) -> Bool {
+    if lhs.room != rhs.room {return false}
+    if lhs.trackID != rhs.trackID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_ReleaseTrackResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReleaseTrackResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_ReleaseTrackResponse, rhs: Edgemesh_V1_ReleaseTrackResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_DrainRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DrainRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}timeout_seconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.timeoutSeconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.timeoutSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.timeoutSeconds, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_DrainRequest, rhs: Edgemesh_V1_DrainRequest) -> Bool {
+    if lhs.timeoutSeconds != rhs.timeoutSeconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_DrainResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DrainResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}participants\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.participants) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.participants != 0 {
+      try visitor.visitSingularUInt32Field(value: self.participants, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_DrainResponse, rhs: Edgemesh_V1_DrainResponse) -> Bool {
+    if lhs.participants != rhs.participants {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_TrunkStats: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TrunkStats"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_node_id\0\u{3}peer_region\0\u{1}established\0\u{3}rtt_seconds\0\u{3}one_way_delay_seconds\0\u{1}loss\0\u{3}packets_sent\0\u{3}bytes_sent\0\u{3}packets_received\0\u{3}bytes_received\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.peerNodeID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.peerRegion) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.established) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.rttSeconds) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.oneWayDelaySeconds) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.loss) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.packetsSent) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.bytesSent) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.packetsReceived) }()
+      case 10: try { try decoder.decodeSingularUInt64Field(value: &self.bytesReceived) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.peerNodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.peerNodeID, fieldNumber: 1)
+    }
+    if !self.peerRegion.isEmpty {
+      try visitor.visitSingularStringField(value: self.peerRegion, fieldNumber: 2)
+    }
+    if self.established != false {
+      try visitor.visitSingularBoolField(value: self.established, fieldNumber: 3)
+    }
+    if self.rttSeconds.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.rttSeconds, fieldNumber: 4)
+    }
+    if self.oneWayDelaySeconds.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.oneWayDelaySeconds, fieldNumber: 5)
+    }
+    if self.loss.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.loss, fieldNumber: 6)
+    }
+    if self.packetsSent != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetsSent, fieldNumber: 7)
+    }
+    if self.bytesSent != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytesSent, fieldNumber: 8)
+    }
+    if self.packetsReceived != 0 {
+      try visitor.visitSingularUInt64Field(value: self.packetsReceived, fieldNumber: 9)
+    }
+    if self.bytesReceived != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytesReceived, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_TrunkStats, rhs: Edgemesh_V1_TrunkStats) -> Bool {
+    if lhs.peerNodeID != rhs.peerNodeID {return false}
+    if lhs.peerRegion != rhs.peerRegion {return false}
+    if lhs.established != rhs.established {return false}
+    if lhs.rttSeconds != rhs.rttSeconds {return false}
+    if lhs.oneWayDelaySeconds != rhs.oneWayDelaySeconds {return false}
+    if lhs.loss != rhs.loss {return false}
+    if lhs.packetsSent != rhs.packetsSent {return false}
+    if lhs.bytesSent != rhs.bytesSent {return false}
+    if lhs.packetsReceived != rhs.packetsReceived {return false}
+    if lhs.bytesReceived != rhs.bytesReceived {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1202,7 +1733,7 @@ nonisolated extension Edgemesh_V1_GetNodeStatsRequest: SwiftProtobuf.Message, Sw
 
 nonisolated extension Edgemesh_V1_NodeStats: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NodeStats"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}region\0\u{1}participants\0\u{1}transports\0\u{1}producers\0\u{1}consumers\0\u{3}packets_received\0\u{3}packets_forwarded\0\u{1}retransmissions\0\u{1}drops\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}region\0\u{1}participants\0\u{1}transports\0\u{1}producers\0\u{1}consumers\0\u{3}packets_received\0\u{3}packets_forwarded\0\u{1}retransmissions\0\u{1}drops\0\u{1}draining\0\u{1}trunks\0\u{3}relayed_tracks\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1220,6 +1751,9 @@ nonisolated extension Edgemesh_V1_NodeStats: SwiftProtobuf.Message, SwiftProtobu
       case 8: try { try decoder.decodeSingularUInt64Field(value: &self.packetsForwarded) }()
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.retransmissions) }()
       case 10: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: &self.drops) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.draining) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.trunks) }()
+      case 13: try { try decoder.decodeSingularUInt32Field(value: &self.relayedTracks) }()
       default: break
       }
     }
@@ -1256,6 +1790,15 @@ nonisolated extension Edgemesh_V1_NodeStats: SwiftProtobuf.Message, SwiftProtobu
     if !self.drops.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufUInt64>.self, value: self.drops, fieldNumber: 10)
     }
+    if self.draining != false {
+      try visitor.visitSingularBoolField(value: self.draining, fieldNumber: 11)
+    }
+    if !self.trunks.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.trunks, fieldNumber: 12)
+    }
+    if self.relayedTracks != 0 {
+      try visitor.visitSingularUInt32Field(value: self.relayedTracks, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1270,6 +1813,9 @@ nonisolated extension Edgemesh_V1_NodeStats: SwiftProtobuf.Message, SwiftProtobu
     if lhs.packetsForwarded != rhs.packetsForwarded {return false}
     if lhs.retransmissions != rhs.retransmissions {return false}
     if lhs.drops != rhs.drops {return false}
+    if lhs.draining != rhs.draining {return false}
+    if lhs.trunks != rhs.trunks {return false}
+    if lhs.relayedTracks != rhs.relayedTracks {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1296,7 +1842,7 @@ nonisolated extension Edgemesh_V1_WatchEventsRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Edgemesh_V1_NodeEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NodeEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}transport_connected\0\u{3}transport_failed\0\u{3}track_published\0\u{3}active_speakers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}transport_connected\0\u{3}transport_failed\0\u{3}track_published\0\u{3}active_speakers\0\u{3}trunk_changed\0\u{3}node_draining\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1356,6 +1902,32 @@ nonisolated extension Edgemesh_V1_NodeEvent: SwiftProtobuf.Message, SwiftProtobu
           self.event = .activeSpeakers(v)
         }
       }()
+      case 5: try {
+        var v: Edgemesh_V1_TrunkChanged?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .trunkChanged(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .trunkChanged(v)
+        }
+      }()
+      case 6: try {
+        var v: Edgemesh_V1_NodeDraining?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .nodeDraining(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .nodeDraining(v)
+        }
+      }()
       default: break
       }
     }
@@ -1382,6 +1954,14 @@ nonisolated extension Edgemesh_V1_NodeEvent: SwiftProtobuf.Message, SwiftProtobu
     case .activeSpeakers?: try {
       guard case .activeSpeakers(let v)? = self.event else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .trunkChanged?: try {
+      guard case .trunkChanged(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .nodeDraining?: try {
+      guard case .nodeDraining(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     }()
     case nil: break
     }
@@ -1579,6 +2159,71 @@ nonisolated extension Edgemesh_V1_ActiveSpeakers: SwiftProtobuf.Message, SwiftPr
   public static func ==(lhs: Edgemesh_V1_ActiveSpeakers, rhs: Edgemesh_V1_ActiveSpeakers) -> Bool {
     if lhs.room != rhs.room {return false}
     if lhs.speakers != rhs.speakers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_TrunkChanged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TrunkChanged"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_node_id\0\u{1}established\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.peerNodeID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.established) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.peerNodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.peerNodeID, fieldNumber: 1)
+    }
+    if self.established != false {
+      try visitor.visitSingularBoolField(value: self.established, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_TrunkChanged, rhs: Edgemesh_V1_TrunkChanged) -> Bool {
+    if lhs.peerNodeID != rhs.peerNodeID {return false}
+    if lhs.established != rhs.established {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Edgemesh_V1_NodeDraining: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NodeDraining"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}timeout_seconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.timeoutSeconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.timeoutSeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.timeoutSeconds, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Edgemesh_V1_NodeDraining, rhs: Edgemesh_V1_NodeDraining) -> Bool {
+    if lhs.timeoutSeconds != rhs.timeoutSeconds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
