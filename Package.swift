@@ -41,7 +41,7 @@ let package = Package(
 
         // Native bridges.
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "SRTP", dependencies: ["CSRTP", "RTP"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL", "RTP"], swiftSettings: strict),
         .target(name: "Trunk", dependencies: ["CSodium", "RTP", "TrunkWire"], swiftSettings: strict),
         .target(name: "Coordination", dependencies: ["CHiredis"], swiftSettings: strict),
         .target(name: "GeoRouting", dependencies: ["CMaxMindDB"], swiftSettings: strict),
