@@ -33,6 +33,8 @@ final class MediaEngine: @unchecked Sendable {
     var scratch: UnsafeMutableRawBufferPointer
     /// Where RTX packets are rebuilt into their original form.
     var rtxScratch: UnsafeMutableRawBufferPointer
+    /// Where outgoing SRTP is written: one allocation per 64 KiB, not per copy.
+    var sendArena = SendArena()
     let clock = NanosecondClock()
     /// When receiver/sender reports last went out.
     var lastPeriodicRTCP: UInt64 = 0
@@ -231,24 +233,22 @@ final class MediaEngine: @unchecked Sendable {
         guard let address = transport.remoteAddress, let channel = channel(for: address),
               let srtp = transport.srtpOutbound
         else { return }
-        var buffer = channel.allocator.buffer(capacity: maxLength + SRTPSession.maxTrailer)
-        let ok: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxLength + SRTPSession.maxTrailer) { out in
-            guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
-            do {
-                return isRTCP
-                    ? try srtp.protectRTCP(buffer: out, length: plain)
-                    : try srtp.protectRTP(buffer: out, length: plain)
-            } catch {
-                return 0
-            }
-        } > 0
-        guard ok else {
+        let needed = maxLength + SRTPSession.maxRTCPTrailer
+        let out = sendArena.reserve(needed, allocator: channel.allocator)
+        var length = 0
+        if out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) {
+            let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+            length = (try? isRTCP
+                ? srtp.protectRTCP(buffer: region, length: plain)
+                : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+        }
+        guard let datagram = sendArena.commit(length) else {
             metrics.drop(.srtpProtect)
             return
         }
         transport.packetsSent &+= 1
-        transport.bytesSent &+= UInt64(buffer.readableBytes)
-        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        transport.bytesSent &+= UInt64(datagram.readableBytes)
+        channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
     }
 
     func flush() {
