@@ -28,8 +28,13 @@ final class SRTPAEADSession {
     private let outbound: Bool
     private let window: Int
     private let allowRepeat: Bool
-    private var rtpStreams: [UInt32: SRTPReplayWindow] = [:]
-    private var rtcpStreams: [UInt32: SRTPReplayWindow] = [:]
+    /// Per-SSRC state, boxed so updates happen in place (no copy-on-write of the bitmap).
+    private final class Stream {
+        var window: SRTPReplayWindow
+        init(window: Int) { self.window = SRTPReplayWindow(window: window) }
+    }
+    private var rtpStreams: [UInt32: Stream] = [:]
+    private var rtcpStreams: [UInt32: Stream] = [:]
     /// Outbound SRTCP: the last index used per SSRC (the first sent is 1, as libsrtp).
     private var rtcpIndices: [UInt32: UInt32] = [:]
     /// Scratch memory owned by the session: the IV (12 bytes) and the SRTCP AAD (12 bytes).
@@ -73,16 +78,16 @@ final class SRTPAEADSession {
     func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int, headerLength: Int) throws(SRTPError) -> Int {
         let ssrc = Self.read32(buffer, at: 8)
         let sequence = UInt16(buffer[2]) << 8 | UInt16(buffer[3])
-        var stream = rtpStreams[ssrc] ?? SRTPReplayWindow(window: window)
-        let index = stream.estimate(sequence: sequence)
-        switch stream.check(index) {
+        let stream = rtpStreams[ssrc] ?? Stream(window: window)
+        let index = stream.window.estimate(sequence: sequence)
+        switch stream.window.check(index) {
         case .tooOld: throw .replayed
         case .replayed where !allowRepeat: throw .replayed
         case .new, .replayed: break
         }
         try sealRTP(buffer, length: length, headerLength: headerLength, ssrc: ssrc, index: index)
-        stream.commit(index)
-        rtpStreams[ssrc] = stream
+        stream.window.commit(index)
+        if rtpStreams[ssrc] == nil { rtpStreams[ssrc] = stream }
         return length + Self.tagLength
     }
 
@@ -93,9 +98,9 @@ final class SRTPAEADSession {
         }
         let ssrc = Self.read32(buffer, at: 8)
         let sequence = UInt16(buffer[2]) << 8 | UInt16(buffer[3])
-        var stream = rtpStreams[ssrc] ?? SRTPReplayWindow(window: window)
-        let index = stream.estimate(sequence: sequence)
-        guard stream.check(index) == .new else { throw .replayed }
+        let stream = rtpStreams[ssrc] ?? Stream(window: window)
+        let index = stream.window.estimate(sequence: sequence)
+        guard stream.window.check(index) == .new else { throw .replayed }
         setIV(salt: rtpSalt, ssrc: ssrc, high: UInt32(truncatingIfNeeded: index >> 16), low: UInt16(truncatingIfNeeded: index))
         let textEnd = length - Self.tagLength
         guard let base = buffer.baseAddress, let ivBase = iv.baseAddress else { throw .malformed(reason: "empty", length: length) }
@@ -103,8 +108,8 @@ final class SRTPAEADSession {
             iv: ivBase, aad: UnsafeRawBufferPointer(rebasing: buffer[0..<headerLength]),
             text: UnsafeMutableRawBufferPointer(rebasing: buffer[headerLength..<textEnd]),
             tag: UnsafeRawPointer(base) + textEnd)
-        stream.commit(index)
-        rtpStreams[ssrc] = stream
+        stream.window.commit(index)
+        if rtpStreams[ssrc] == nil { rtpStreams[ssrc] = stream }
         return textEnd
     }
 
@@ -152,8 +157,8 @@ final class SRTPAEADSession {
         let word = Self.read32(buffer, at: length - 4)
         let encrypted = word & 0x8000_0000 != 0
         let index = word & Self.maxSRTCPIndex
-        var stream = rtcpStreams[ssrc] ?? SRTPReplayWindow(window: window)
-        guard stream.check(UInt64(index)) == .new else { throw .replayed }
+        let stream = rtcpStreams[ssrc] ?? Stream(window: window)
+        guard stream.window.check(UInt64(index)) == .new else { throw .replayed }
         setIV(salt: rtcpSalt, ssrc: ssrc, high: 0, low: 0, rtcpIndex: index)
         let tagStart = length - 4 - Self.tagLength
         // AAD: the 8-byte header (E = 1) or everything before the tag (E = 0), then E || index.
@@ -168,8 +173,8 @@ final class SRTPAEADSession {
             iv: ivBase, aad: UnsafeRawBufferPointer(aad),
             text: UnsafeMutableRawBufferPointer(rebasing: buffer[head..<tagStart]),
             tag: UnsafeRawPointer(base) + tagStart)
-        stream.commit(UInt64(index))
-        rtcpStreams[ssrc] = stream
+        stream.window.commit(UInt64(index))
+        if rtcpStreams[ssrc] == nil { rtcpStreams[ssrc] = stream }
         return tagStart
     }
 
