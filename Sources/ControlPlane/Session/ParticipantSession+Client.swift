@@ -43,6 +43,8 @@ extension ParticipantSession {
                 source: info?.source.rawValue ?? (kind == "audio" ? TrackSource.microphone.rawValue : TrackSource.camera.rawValue),
                 name: info?.name ?? "", simulcast: track.simulcastRids, region: me.region, node: me.node)
             ownTrackMids[record.id] = track.mid
+            // This backend owns the track's relay tree (before anyone can learn of the track and ask for it).
+            await services.mesh.own(room: room, track: track, publisher: participantID, origin: nodeID)
             do {
                 try await services.coordinator.publishTrack(record, in: room)
                 published.append(record)
