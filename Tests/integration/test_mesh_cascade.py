@@ -80,10 +80,11 @@ def test_delay_relay_holds_each_datagram_for_its_delay(delay):
             data, _ = client.recvfrom(64)
             assert int.from_bytes(data, "big") == i
             rtts.append(time.monotonic() - sent)
-        median = statistics.median(rtts)
-        # Both directions are held: the RTT is twice the delay, plus scheduling.
-        # (Generous bounds: the machine is shared and builds run beside the tests.)
-        assert 2 * delay <= median < 2 * delay + 0.015, rtts
+        # Both directions are held: the RTT is twice the delay, plus scheduling. Never early; the
+        # best case within 5 ms; the median within 30 ms (the machine is shared and often loaded:
+        # medians up to 17 ms over were seen at a load average of 19 on 2 cores; ~1 ms when idle).
+        assert 2 * delay <= min(rtts) < 2 * delay + 0.005, rtts
+        assert statistics.median(rtts) < 2 * delay + 0.030, rtts
         assert statistics.median(relay.scheduler.lateness) < 0.010, relay.scheduler.lateness
         # Datagrams overtake nothing: a burst keeps its order.
         for i in range(50):
@@ -106,10 +107,12 @@ def test_namespace_trunk_relays_delay_each_pair_as_configured():
         measured = {}
         for (a, b), delay in delays.items():
             for sender, receiver in ((a, b), (b, a)):
-                rtts = echo_rtts(network, sender, receiver, count=15)
+                rtts = echo_rtts(network, sender, receiver, count=25)
                 median = statistics.median(rtts)
                 measured[(sender, receiver)] = median
-                assert 2 * delay <= median < 2 * delay + 0.015, (sender, receiver, rtts)
+                # Never early, the best case within 5 ms, the median within 30 ms (a loaded shared machine).
+                assert 2 * delay <= min(rtts) < 2 * delay + 0.005, (sender, receiver, rtts)
+                assert median < 2 * delay + 0.030, (sender, receiver, rtts)
         # Nothing routes between node namespaces except through the hub's relays.
         direct = network.exec_args("A") + ["ping", "-c", "1", "-W", "1", network.real("B")]
         if shutil.which("ping"):
@@ -172,11 +175,22 @@ class Mesh:
                         return False
         return True
 
-    def mean_rtt(self, sender, receiver):
+    def rtt_totals(self, sender, receiver):
         metrics = self.nodes[sender].metrics()
         labels = {"from_region": REGIONS[sender], "to_region": REGIONS[receiver]}
-        count = metric_sum(metrics, "edgemesh_trunk_rtt_seconds_count", **labels)
-        return metric_sum(metrics, "edgemesh_trunk_rtt_seconds_sum", **labels) / max(count, 1)
+        return (metric_sum(metrics, "edgemesh_trunk_rtt_seconds_sum", **labels),
+                metric_sum(metrics, "edgemesh_trunk_rtt_seconds_count", **labels))
+
+    def mean_rtts(self, pairs, samples=10):
+        """Mean trunk RTT of each pair over `samples` new pings (the trunks' set-up left out)."""
+        start = {pair: self.rtt_totals(*pair) for pair in pairs}
+        wait_until(lambda: all(self.rtt_totals(*pair)[1] >= start[pair][1] + samples for pair in pairs), 30,
+                   f"{samples} more trunk pings on every pair")
+        means = {}
+        for pair in pairs:
+            total, count = self.rtt_totals(*pair)
+            means[pair] = (total - start[pair][0]) / (count - start[pair][1])
+        return means
 
     def trunk_datagrams(self, sender, receiver):
         """Trunk datagrams from `sender` to `receiver`: through the receiver's relay
@@ -265,13 +279,13 @@ def test_three_regions_one_copy_per_downstream_node(tmp_path):
     delays = {("A", "B"): 0.040, ("A", "C"): 0.080, ("B", "C"): 0.120}
     mesh = Mesh(delays, tmp_path)
     try:
-        rtts = {}
+        rtts = mesh.mean_rtts([pair for a, b in delays for pair in ((a, b), (b, a))])
         for (a, b), delay in delays.items():
             for sender, receiver in ((a, b), (b, a)):
-                rtts[(sender, receiver)] = rtt = mesh.mean_rtt(sender, receiver)
+                rtt = rtts[(sender, receiver)]
                 # Near the configured delay: never below it, and above it only by the relays' and
-                # nodes' scheduling (a shared 2-core machine under load: up to 35 ms seen).
-                assert 2 * delay <= rtt < 2 * delay + 0.035, (sender, receiver, rtt)
+                # nodes' scheduling (~2 ms when the machine is quiet; up to 34 ms seen at load 19 on 2 cores).
+                assert 2 * delay <= rtt < 2 * delay + 0.050, (sender, receiver, rtt)
         assert rtts[("A", "B")] < rtts[("A", "C")] < rtts[("B", "C")], rtts
         print("trunk RTT means (s):", {f"{s}->{r}": round(v, 4) for (s, r), v in rtts.items()})
 
