@@ -145,19 +145,23 @@ class TimedSubscriber(Subscriber):
 class Mesh:
     """The three-node mesh with Redis and one backend."""
 
-    def __init__(self, delays, tmp_path):
+    def __init__(self, delays, tmp_path, backends=1):
         self.network = MeshNetwork(["A", "B", "C"], delays)
         self.redis = None
         self.nodes = {}
         self.backend = None
+        self.backends = []
         try:
             self.redis = MeshRedis()
             credentials = MeshCredentials(tmp_path / "mesh")
             for name, region in REGIONS.items():
                 self.nodes[name] = MeshNode(self.network, name, region, credentials.issue(name, region), self.redis.port)
-            self.backend = BackendProcess(
-                sfu_addrs=[node.grpc_address for node in self.nodes.values()],
-                redis_addr=f"127.0.0.1:{self.redis.port}", env={"MESH_REPLAN_INTERVAL": "2"}, name="mesh-backend")
+            for i in range(backends):
+                self.backends.append(BackendProcess(
+                    sfu_addrs=[node.grpc_address for node in self.nodes.values()],
+                    redis_addr=f"127.0.0.1:{self.redis.port}", env={"MESH_REPLAN_INTERVAL": "2"},
+                    name=f"mesh-backend-{i}"))
+            self.backend = self.backends[0]
             wait_until(self.trunks_measured, 30, "every trunk measured by both ends")
         except Exception:
             self.close()
@@ -201,8 +205,8 @@ class Mesh:
         return forward + backward
 
     def close(self):
-        if self.backend:
-            self.backend.stop()
+        for backend in self.backends:
+            backend.stop()
         for node in self.nodes.values():
             node.stop()
         if self.redis:
@@ -210,9 +214,9 @@ class Mesh:
         self.network.close()
 
 
-async def join(backend, identity, region):
+async def join(backend, identity, region, room="mesh"):
     hints = ",".join(f"{r}:{10 if r == region else 200}" for r in REGIONS.values())
-    client = await Client.connect(backend.ws_url(mint(room="mesh", identity=identity), rtt=hints))
+    client = await Client.connect(backend.ws_url(mint(room=room, identity=identity), rtt=hints))
     joined = await client.wait_type("joined")
     return client, joined
 
@@ -346,5 +350,34 @@ def test_cascade_goes_through_the_middle_node_and_survives_its_stop(tmp_path):
             await close_room(publisher, pc, [s for s in subscribers if s[0] == "C"])
 
         asyncio.run(scenario())
+    finally:
+        mesh.close()
+
+
+@NEEDS_NAMESPACES
+def test_two_backends_leave_the_relay_tree_to_the_publishers_backend(tmp_path):
+    delays = {("A", "B"): 0.040, ("B", "C"): 0.040, ("A", "C"): 0.150}
+    mesh = Mesh(delays, tmp_path, backends=2)
+    first, second = mesh.backends
+    try:
+        async def scenario():
+            publisher, joined = await join(first, "pub", REGIONS["A"])
+            assert joined["sfu"]["node"] == "A"
+            subscribers = []
+            for node in ("B", "C"):
+                client, joined = await join(second, f"sub-{node}", REGIONS[node])
+                assert joined["sfu"]["node"] == node
+                peer = TimedSubscriber()
+                subscribers.append((node, client, peer, asyncio.ensure_future(answer_offers(client, peer))))
+            pc = await publish_video(publisher)
+            await until(lambda: all(peer.video_frames >= 30 for _, _, peer, _ in subscribers), 40,
+                        "video on the second backend's subscribers")
+            await close_room(publisher, pc, subscribers)
+
+        asyncio.run(scenario())
+        # Only the publisher's backend planned and pulled; the other asked (relay_need) and waited.
+        assert "relay plan" in first.log_path.read_text()
+        assert "tree=tree(A: A→B, B→C)" in first.log_path.read_text()
+        assert "relay plan" not in second.log_path.read_text()
     finally:
         mesh.close()

@@ -208,7 +208,7 @@ actor MeshOrchestrator {
         let tree = targets.isEmpty
             ? CascadeTree(origin: relay.origin)
             : planner.replan(origin: relay.origin, targets: targets, topology: topology, current: relay.tree)
-        if tree != relay.tree, !targets.isEmpty {
+        if tree.parent != relay.tree?.parent, !targets.isEmpty {
             logger.debug("relay plan", metadata: ["track": "\(key.track)", "tree": "\(tree)"])
         }
         var pulled = relay.pulled
