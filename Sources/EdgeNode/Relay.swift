@@ -72,6 +72,7 @@ final class RelayPull: PublisherFeedback {
         engine.metrics.keyframeRequests.increment()
         engine.sendTrunkControl(
             [.pictureLossIndication(trackID: trunkID, layer: UInt8(truncatingIfNeeded: layer))], to: upstream)
+        engine.trunk?.flush()
     }
 
     func requestRetransmission(mediaSSRC: UInt32, sequenceNumbers: [UInt16]) {
