@@ -88,6 +88,7 @@ struct DevCommand: AsyncParsableCommand {
                 if backendStopped { group.cancelAll() }
             }
         }
+        if let meshDirectory { try? FileManager.default.removeItem(atPath: meshDirectory) }
     }
 
     private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {

@@ -30,6 +30,7 @@ extension MediaEngine {
             for layer in pull.producer.layers.indices where pull.producer.layers[layer].isActive {
                 pull.producer.requestKeyframe(layer: layer, nowNanoseconds: now)
             }
+            trunk.flush()
             return
         }
         let roomState = rooms[room] ?? Room(name: room)
@@ -49,6 +50,7 @@ extension MediaEngine {
         relays.pulls[key] = pull
         relays.pullsByTrunkID[pull.trunkID] = pull
         subscribeUpstream(pull, nowNanoseconds: now)
+        trunk.flush()
         logger.info("relay pulling", metadata: ["track": "\(key.track)", "room": "\(room)", "upstream": "\(upstream)"])
         updateGauges()
         metricsRelayedTracks()
@@ -60,6 +62,7 @@ extension MediaEngine {
         guard let pull = relays.pulls.removeValue(forKey: key) else { return }
         relays.pullsByTrunkID[pull.trunkID] = nil
         sendTrunkControl([.unsubscribe(trackID: pull.trunkID)], to: pull.upstream)
+        trunk?.flush()
         if let roomState = rooms[room] {
             for consumer in roomState.removeProducer(track) { detachConsumer(consumer) }
             if roomState.isEmpty, !participants.keys.contains(where: { $0.room == room }) { rooms[room] = nil }

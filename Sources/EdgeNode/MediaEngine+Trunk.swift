@@ -58,7 +58,7 @@ extension MediaEngine {
             case .established:
                 guard let peer, let link else { continue }
                 link.established = true
-                logger.info("trunk up", metadata: ["peer": "\(peer)", "region": "\(link.region)"])
+                logger.info("trunk up", metadata: ["node": "\(configuration.nodeID)", "peer": "\(peer)", "region": "\(link.region)"])
                 events.publish(.trunkChanged(peer: peer.rawValue, established: true))
                 resubscribeRelays(upstream: peer)
             case .peerDown:
@@ -79,7 +79,7 @@ extension MediaEngine {
     private func trunkDown(_ peer: MeshNodeID) {
         guard let link = trunk?.peers[peer], link.established else { return }
         link.established = false
-        logger.info("trunk down", metadata: ["peer": "\(peer)"])
+        logger.info("trunk down", metadata: ["node": "\(configuration.nodeID)", "peer": "\(peer)"])
         events.publish(.trunkChanged(peer: peer.rawValue, established: false))
         removeSinks(of: peer)
     }

@@ -1,3 +1,4 @@
+import RTP
 import SFU
 import Trunk
 
@@ -32,15 +33,11 @@ struct RelayTable {
     }
 
     /// The mesh-wide name of a track in subscribe messages: `room/trackID`.
-    static func meshName(room: RoomName, track: TrackID) -> String { room.rawValue + "/" + track.rawValue }
+    static func meshName(room: RoomName, track: TrackID) -> String { RelayTrackName.make(room: room, track: track) }
 
     /// The room and track of a mesh-wide name (nil when malformed).
     static func parseMeshName(_ name: String) -> RelayKey? {
-        guard let slash = name.firstIndex(of: "/") else { return nil }
-        let room = String(name[..<slash])
-        let track = String(name[name.index(after: slash)...])
-        guard !room.isEmpty, !track.isEmpty, !track.contains("/") else { return nil }
-        return RelayKey(room: RoomName(room), track: TrackID(track))
+        RelayTrackName.parse(name).map { RelayKey(room: $0.room, track: $0.track) }
     }
 }
 
@@ -75,6 +72,7 @@ final class RelayPull: PublisherFeedback {
         engine.metrics.keyframeRequests.increment()
         engine.sendTrunkControl(
             [.pictureLossIndication(trackID: trunkID, layer: UInt8(truncatingIfNeeded: layer))], to: upstream)
+        engine.trunk?.flush()
     }
 
     func requestRetransmission(mediaSSRC: UInt32, sequenceNumbers: [UInt16]) {
@@ -89,22 +87,9 @@ final class RelayPull: PublisherFeedback {
         }
     }
 
-    /// RFC 4585 §6.2.1 PID/BLP entries for sequence numbers (in the given order).
+    /// RFC 4585 §6.2.1 PID/BLP entries for sequence numbers (`NACKPair.pairs`, as RTCP NACKs pack them).
     static func nackEntries(_ sequenceNumbers: [UInt16]) -> [TrunkNACKEntry] {
-        var entries: [TrunkNACKEntry] = []
-        for seq in sequenceNumbers {
-            if var last = entries.last {
-                let distance = seq &- last.packetID
-                if distance == 0 { continue }
-                if distance <= 16 {
-                    last.lostBitmask |= 1 << (distance - 1)
-                    entries[entries.count - 1] = last
-                    continue
-                }
-            }
-            entries.append(TrunkNACKEntry(packetID: seq))
-        }
-        return entries
+        NACKPair.pairs(fromLost: sequenceNumbers).map { TrunkNACKEntry(packetID: $0.packetID, lostBitmask: $0.lostBitmask) }
     }
 }
 

@@ -10,13 +10,14 @@ registry, trunks between them, and tracks relayed with PullTrack.
 """
 import asyncio
 import os
+import subprocess
 import time
 import uuid
 
 import pytest
 
 from backend_helpers import RedisProcess
-from conftest import wait_until
+from conftest import edgemesh_bin, wait_until
 from mesh_harness import (LoopbackCapture, Mesh, MeshNode, credential_bytes, credential_not_after, handshake_init,
                           send_udp)
 from peers import wait_for
@@ -129,6 +130,16 @@ def test_relay_sends_one_copy_per_node_and_drops_forged_datagrams(mesh, redis_ad
                 frames = [s.video_frames for s in subs]
                 await wait_for(lambda: all(s.video_frames >= f + 15 for s, f in zip(subs, frames)), 10,
                                "video going on after the forged datagrams")
+                hops = b.metric("edgemesh_trunk_hop_latency_seconds_count")
+                if hops:
+                    print(f"B per-hop forwarding latency: mean "
+                          f"{b.metric('edgemesh_trunk_hop_latency_seconds_sum') / hops * 1e6:.0f} us over {hops:.0f} samples")
+
+                # ReleaseTrack: B unsubscribes, A drops its trunk sinks.
+                for t in tracks:
+                    b.stub.ReleaseTrack(pb.ReleaseTrackRequest(room=ROOM, track_id=t.id))
+                assert b.stub.GetNodeStats(pb.GetNodeStatsRequest()).relayed_tracks == 0
+                await wait_for(lambda: a.metric("edgemesh_trunk_relayed_tracks") == 0, 5, "A to drop its sinks")
             finally:
                 for s in subs:
                     await s.close()
@@ -181,3 +192,21 @@ def test_chain_relays_and_resumes_after_the_middle_node_dies(mesh, redis_addr):
     finally:
         for node in (a, b, c):
             node.stop()
+
+
+def test_a_credential_for_another_node_or_region_is_refused_at_start(mesh):
+    credential = mesh.issue("node-x", "reg-x")
+    for args, complaint in ((["--node-id", "node-y", "--region", "reg-x"], "NODE_ID"),
+                            (["--node-id", "node-x", "--region", "reg-y"], "REGION")):
+        result = subprocess.run(
+            [edgemesh_bin(), "sfu", *args, "--mesh-credential", credential, "--grpc-port", "0", "--rtc-port", "0",
+             "--metrics-port", "0", "--trunk-port", "0"], capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0 and complaint in result.stdout + result.stderr, result
+    broken = os.path.join(mesh.directory, "broken.credential")
+    with open(broken, "w") as f:
+        f.write(open(credential).read().replace("credential: ", "credential: AAAA"))
+    result = subprocess.run(
+        [edgemesh_bin(), "sfu", "--node-id", "node-x", "--region", "reg-x", "--mesh-credential", broken,
+         "--mesh-node-key", credential.replace(".credential", ".key"), "--grpc-port", "0", "--rtc-port", "0",
+         "--metrics-port", "0"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "MESH_CREDENTIAL" in result.stdout + result.stderr, result
