@@ -123,6 +123,7 @@ extension ParticipantSession {
             }
             await subscribe(tracks.filter { !isSubscribed($0.id) }, quality: quality ?? .high, ref: ref)
         } else {
+            await releaseRelays(tracks.filter { awaitingRelay[$0.id] != nil })
             await unsubscribe(tracks.filter { isSubscribed($0.id) }, ref: ref)
         }
     }
