@@ -46,6 +46,8 @@ public struct BackendConfiguration: Sendable {
     public var instanceID: String = "be-" + RandomID.make(length: 10)
     /// Prefix of Redis keys and channels.
     public var keyPrefix: String = "edgemesh"
+    /// Edge-mesh orchestration (`MESH_*`); nil: read from the environment when the backend starts.
+    public var mesh: MeshConfiguration?
     /// Lifetime of tokens minted by `POST /v1/dev/token`.
     public var devTokenTTL: Double = 6 * 3600
 

@@ -28,8 +28,21 @@ struct SFUCommand: AsyncParsableCommand {
     var consentTimeout: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
     var logLevel: String?
+    @Option(name: .customLong("trunk-port"), help: "UDP port of trunks to other nodes (TRUNK_PORT, default 40001).")
+    var trunkPort: Int?
+    @Option(
+        name: .customLong("mesh-credential"),
+        help: "Node credential file from `edgemesh mesh issue-node` (MESH_CREDENTIAL); without it the node has no trunks.")
+    var meshCredential: String?
+    @Option(name: .customLong("mesh-node-key"), help: "The node's static key file (default: ID.key beside ID.credential).")
+    var meshNodeKey: String?
+    @Option(name: .customLong("redis-addr"), help: "Registry Redis host:port (REDIS_ADDR); the node announces itself there.")
+    var redisAddr: String?
 
     func validate() throws {
+        if let trunkPort, !(0...65535).contains(trunkPort) {
+            throw ValidationError("--trunk-port must be 0 to 65535, got \(trunkPort)")
+        }
         if let consentTimeout, !(1...3600).contains(consentTimeout) {
             throw ValidationError("--consent-timeout must be 1 to 3600 seconds, got \(consentTimeout)")
         }
@@ -48,6 +61,11 @@ struct SFUCommand: AsyncParsableCommand {
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
         config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
         config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")
+        config.trunkPort = try trunkPort ?? Environment.int("TRUNK_PORT", range: 0...65535) ?? config.trunkPort
+        config.meshCredentialPath = meshCredential ?? Environment.string("MESH_CREDENTIAL")
+        config.meshNodeKeyPath = meshNodeKey
+        config.redisAddress = redisAddr ?? Environment.string("REDIS_ADDR")
+        config.registryKeyPrefix = Environment.string("EDGEMESH_KEY_PREFIX") ?? config.registryKeyPrefix
         let logger = try makeLogger(label: "edgemesh.sfu", level: logLevel ?? Environment.string("LOG_LEVEL"))
         let configuration = config
         try await runUntilSignal {

@@ -38,6 +38,9 @@ final class MediaEngine: @unchecked Sendable {
     let clock = NanosecondClock()
     /// When receiver/sender reports last went out.
     var lastPeriodicRTCP: UInt64 = 0
+    /// Trunks to other nodes (nil without a mesh credential) and relayed tracks (MediaEngine+Trunk.swift).
+    var trunk: TrunkLink?
+    var relays = RelayTable()
 
     init(
         eventLoop: any EventLoop, configuration: NodeConfiguration, metrics: NodeMetrics,
@@ -254,6 +257,7 @@ final class MediaEngine: @unchecked Sendable {
     func flush() {
         channel?.flush()
         channelV6?.flush()
+        trunk?.flush()
     }
 
     /// The socket of the address family of `address`.

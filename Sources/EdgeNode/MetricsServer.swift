@@ -14,14 +14,15 @@ public final class MetricsServer: Sendable {
     private init(channel: any Channel) { self.channel = channel }
 
     public static func start(
-        host: String, port: Int, registry: MetricsRegistry, group: any EventLoopGroup
+        host: String, port: Int, registry: MetricsRegistry, group: any EventLoopGroup,
+        extra: @escaping @Sendable () -> String = { "" }
     ) async throws -> MetricsServer {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(MetricsHTTPHandler(registry: registry))
+                    channel.pipeline.addHandler(MetricsHTTPHandler(registry: registry, extra: extra))
                 }
             }
             .bind(host: host, port: port)
@@ -44,10 +45,15 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let registry: MetricsRegistry
+    /// Families the registry has no type for (histograms), appended to its text.
+    private let extra: @Sendable () -> String
     private var path: String?
     private var keepAlive = false
 
-    init(registry: MetricsRegistry) { self.registry = registry }
+    init(registry: MetricsRegistry, extra: @escaping @Sendable () -> String) {
+        self.registry = registry
+        self.extra = extra
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -59,7 +65,7 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
         case .end:
             let (status, type, body): (HTTPResponseStatus, String, String)
             switch path {
-            case "/metrics": (status, type, body) = (.ok, "text/plain; version=0.0.4", registry.render())
+            case "/metrics": (status, type, body) = (.ok, "text/plain; version=0.0.4", registry.render() + extra())
             case "/healthz": (status, type, body) = (.ok, "application/json", "{\"status\":\"ok\"}")
             default: (status, type, body) = (.notFound, "application/json", "{\"error\":{\"code\":\"not_found\",\"message\":\"no such route\"}}")
             }

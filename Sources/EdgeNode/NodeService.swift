@@ -1,3 +1,4 @@
+import Coordination
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -10,12 +11,20 @@ import Telemetry
 public struct NodeService: Sendable {
     public let configuration: NodeConfiguration
     public let registry: MetricsRegistry
+    /// The registry the node announces itself in and finds trunk peers in:
+    /// this one when given (an embedding process shares its own), else a
+    /// `RedisCoordinator` for `configuration.redisAddress`, else none.
+    public let coordinator: (any Coordinator)?
     let logger: Logger
 
-    public init(configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger) {
+    public init(
+        configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger,
+        coordinator: (any Coordinator)? = nil
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
+        self.coordinator = coordinator
     }
 
     /// Runs the node until the task is cancelled. `onReady` receives the bound ports.
@@ -26,8 +35,28 @@ public struct NodeService: Sendable {
         let eventLoop = group.next()
         let metrics = NodeMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
         let events = NodeEventBroadcaster()
+        let trunkMetrics = TrunkMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
+        let identity = try NodeMesh.loadIdentity(configuration)
+        let ownedCoordinator: (any Coordinator)?
+        if coordinator == nil, let address = configuration.redisAddress {
+            do {
+                let redis = try RedisConfiguration(address: address)
+                ownedCoordinator = RedisCoordinator(
+                    configuration: CoordinatorConfiguration(
+                        renewInterval: configuration.registryRenewInterval, keyPrefix: configuration.registryKeyPrefix),
+                    redis: redis)
+            } catch {
+                throw NodeMeshError.invalidRedisAddress("\(error)")
+            }
+        } else {
+            ownedCoordinator = nil
+        }
+        let registryCoordinator = coordinator ?? ownedCoordinator
         let engine = try await eventLoop.submit { [configuration, logger] in
-            try MediaEngine(eventLoop: eventLoop, configuration: configuration, metrics: metrics, events: events, logger: logger)
+            let engine = try MediaEngine(
+                eventLoop: eventLoop, configuration: configuration, metrics: metrics, events: events, logger: logger)
+            if let identity { engine.trunk = TrunkLink(identity: identity, metrics: trunkMetrics) }
+            return engine
         }.get()
         let channel = try await MediaServer.bind(
             engine: engine, host: configuration.bindHost, port: configuration.rtcPort,
@@ -39,14 +68,25 @@ public struct NodeService: Sendable {
         } else {
             nil
         }
-        try await eventLoop.submit {
+        let trunkChannel: (any Channel)? = if identity != nil {
+            try await TrunkServer.bind(
+                engine: engine, host: configuration.bindHost, port: configuration.trunkPort,
+                vectorReadCount: configuration.vectorReadCount)
+        } else {
+            nil
+        }
+        let trunkPort = trunkChannel.map { $0.localAddress?.port ?? configuration.trunkPort }
+        try await eventLoop.submit { [configuration] in
             engine.channel = channel
             engine.channelV6 = channelV6
             engine.rtcPort = rtcPort
+            engine.trunk?.channel = trunkChannel
             engine.startTimers()
+            engine.startTrunkTimer(interval: configuration.trunkTickInterval)
         }.get()
         let metricsServer = try await MetricsServer.start(
-            host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group)
+            host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group,
+            extra: { trunkMetrics.renderHistograms() })
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: configuration.bindHost.contains(":")
@@ -64,16 +104,30 @@ public struct NodeService: Sendable {
                         if !Task.isCancelled { throw error }
                     }
                 }
+                var grpcPort = configuration.grpcPort
                 if let address = try await grpcServer.listeningAddress {
-                    let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
+                    grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
                     onReady(BoundPorts(
-                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))
+                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
+                        trunk: trunkPort))
+                }
+                if let registryCoordinator {
+                    let record = NodeMesh.record(
+                        configuration, identity: identity, grpcPort: grpcPort, rtcPort: rtcPort, trunkPort: trunkPort)
+                    tasks.addTask { [configuration, logger] in
+                        await NodeMesh.runRegistration(
+                            coordinator: registryCoordinator, record: record, engine: engine,
+                            interval: configuration.registryRenewInterval, logger: logger)
+                        if let ownedCoordinator { await ownedCoordinator.close() }
+                    }
                 }
                 logger.info("sfu node ready", metadata: [
                     "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
                     "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
                     "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
                     "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
+                    "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
+                    "registry": "\(registryCoordinator == nil ? "none" : configuration.redisAddress.map { "redis \($0)" } ?? "shared")",
                 ])
             }
         } onCancel: {
@@ -81,6 +135,7 @@ public struct NodeService: Sendable {
             events.finishAll()
             channel.close(promise: nil)
             channelV6?.close(promise: nil)
+            trunkChannel?.close(promise: nil)
             metricsServer.closeNow()
         }
     }
@@ -91,4 +146,13 @@ public struct BoundPorts: Sendable {
     public let grpc: Int
     public let rtc: Int
     public let metrics: Int
+    /// The trunk UDP port (nil without a mesh credential).
+    public let trunk: Int?
+
+    public init(grpc: Int, rtc: Int, metrics: Int, trunk: Int? = nil) {
+        self.grpc = grpc
+        self.rtc = rtc
+        self.metrics = metrics
+        self.trunk = trunk
+    }
 }

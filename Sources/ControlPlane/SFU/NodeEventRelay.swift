@@ -13,6 +13,8 @@ struct NodeEventRelay: Sendable {
     let rooms: LocalRooms
     let logger: Logger
     let interval: Duration
+    /// Hears trunk changes (relay re-planning).
+    var mesh: MeshOrchestrator?
 
     func run() async {
         let watched = Mutex<Set<String>>([])
@@ -34,6 +36,7 @@ struct NodeEventRelay: Sendable {
                 try await client.watchEvents { event in deliver(event, node: nodeID) }
             } catch {
                 logger.debug("node event stream ended", metadata: ["node": "\(address)", "error": "\(error)"])
+                mesh?.submit(.nodeUnreachable(nodeID))
             }
             try? await Task.sleep(for: .seconds(1))
         }
@@ -54,7 +57,12 @@ struct NodeEventRelay: Sendable {
             logger.debug("transport failed", metadata: [
                 "participant": "\(failed.participantID)", "role": "\(failed.role)", "reason": "\(failed.reason)",
             ])
-        case .trackPublished, .trunkChanged, .nodeDraining, nil:
+        case .trunkChanged(let change):
+            logger.info("trunk changed", metadata: [
+                "node": "\(node)", "peer": "\(change.peerNodeID)", "established": "\(change.established)",
+            ])
+            mesh?.submit(.trunkChanged(reporter: node, peer: change.peerNodeID, established: change.established))
+        case .trackPublished, .nodeDraining, nil:
             break
         }
     }

@@ -26,8 +26,8 @@ final class ParticipantSession {
     var knownTracks: [MediaTrackID: TrackRecord] = [:]
     /// Tracks with a consumer on this participant's subscriber transport.
     var subscribed: Set<MediaTrackID> = []
-    /// Tracks already reported as unreachable (cross-node).
-    var unreachable: Set<MediaTrackID> = []
+    /// Tracks of other nodes asked for (`relay_need`), waiting for `relay_ready`.
+    var awaitingRelay: [MediaTrackID: (quality: TrackQuality, ref: String?)] = [:]
     /// A server offer awaits the client's answer; another is needed after it.
     var offerOutstanding = false
     var renegotiationPending = false
@@ -190,6 +190,8 @@ final class ParticipantSession {
                 send(ServerMessage.activeSpeakers(speakers))
             case .transportConnected(let publisher):
                 transportConnected(publisher: publisher)
+            case .relayReady(let track, let error):
+                await relayReady(track, error: error)
             case .closed(let reason):
                 logger.debug("connection closing", metadata: ["reason": "\(reason)"])
                 closing = true
@@ -219,6 +221,7 @@ final class ParticipantSession {
         guard let record = me else { return nil }
         me = nil
         services.rooms.detach(room: room, member: record.id)
+        services.mesh.submit(.publisherLeft(room, record.id))
         if joinedSent { metrics.participants.add(-1) }
         let (services, sfu, room, logger) = (services, sfu, room, logger)
         return {
