@@ -155,6 +155,7 @@ def test_regions_list_probe_urls_and_a_node_answers_its_probe(stack):
 def test_the_page_probes_every_region_and_is_placed_in_the_fastest(stack):
     url = stack["url"]
     before = metric(url, "edgemesh_region_assignments_total", {"region": FAST, "reason": "rtt"})
+    stack["counts"].clear()  # every page load probes: count this page's requests only
     driver = chromium()
     try:
         driver.get(url + "/")
@@ -170,6 +171,7 @@ def test_the_page_probes_every_region_and_is_placed_in_the_fastest(stack):
         assert "no answer" in items["us-east"] and "no answer" in items["ap-southeast"], items
         assert driver.find_element(By.ID, "region-probe").is_displayed()
         assert js(driver, "document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at 360 px"
+        driver.execute_script("document.getElementById('probe-section').scrollIntoView()")
         driver.save_screenshot(str(ARTIFACTS / "web-join-screen-probe-360px.png"))
 
         driver.find_element(By.ID, "name").send_keys("Paula", Keys.ENTER)
@@ -186,7 +188,8 @@ def test_the_page_probes_every_region_and_is_placed_in_the_fastest(stack):
         assert (sfu["region"], sfu["reason"]) == (FAST, "rtt"), sfu
         driver.find_element(By.ID, "toggle-conn").send_keys(Keys.ENTER)
         panel = driver.find_element(By.ID, "connection")
-        wait_until(lambda: panel.is_displayed() and "RTT" in panel.text and sfu["node"] in panel.text, 10,
+        wait_until(lambda: panel.is_displayed() and "RTT: " in panel.text and "Region RTT before joining" in panel.text
+                   and sfu["node"] in panel.text, 10,
                    "the connection panel says the region was chosen by RTT")
         wait_until(lambda: metric(url, "edgemesh_region_assignments_total", {"region": FAST, "reason": "rtt"}) > before,
                    10, "the backend counted an rtt placement")

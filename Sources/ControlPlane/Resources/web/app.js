@@ -363,6 +363,7 @@ async function updateStats() {
   if (!session || !state.joined) return;
   state.stats = await collectStats(session, tiles, state.stats);
   state.stats.rtt = state.rtt;
+  state.stats.regionRtt = probe.measured().find((r) => r.id === state.joined.sfu.region)?.rtt ?? null;
   state.stats.requested = [...layers.requested.values()];
   renderStats($("conn-stats"), state.joined, state.stats);
 }

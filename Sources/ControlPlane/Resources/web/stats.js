@@ -58,6 +58,7 @@ export function renderStats(list, joined, stats) {
     ["Region", `${joined.sfu.regionName || joined.sfu.region} (${joined.sfu.region})`],
     ["Media server", joined.sfu.node],
     ["Chosen by", chosenBy(joined.sfu.reason)],
+    ...(stats.regionRtt == null ? [] : [["Region RTT before joining", `${Math.round(stats.regionRtt)} ms`]]),
     ["Round trip", stats.rtt == null ? "…" : `${stats.rtt} ms`],
     ["Sending", kbps(stats.bitrateUp)],
     ["Layers sent", stats.sendLayers.join(", ") || "–"],
