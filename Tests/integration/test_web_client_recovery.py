@@ -6,8 +6,12 @@
   connection panel and `edgemesh_region_assignments_total`);
 - failed ICE: the page's transports are closed on the SFU (gRPC CloseParticipant) while its
   WebSocket stays open; the page notices, rejoins without a reload and video flows again;
-- `migrate`: injected into the page's signaling handler (no server path sends it yet), the page
-  rejoins without a reload and video flows again."""
+- `migrate`: injected into the page's signaling handler, the page rejoins without a reload and
+  video flows again;
+- `migrate` from the server: the node both pages are on is drained (gRPC Drain); the backend
+  sends `migrate`, the pages rejoin on the next-fastest region's node. Skipped while the node
+  answers Drain with UNIMPLEMENTED (before the drain work is merged)."""
+import contextlib
 import http.server
 import json
 import os
@@ -58,6 +62,13 @@ class DelayHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def stack():
+    with dev_stack("web-recovery-dev.log") as value:
+        yield value
+
+
+@contextlib.contextmanager
+def dev_stack(log_name):
+    """`edgemesh dev` with PROBE_URLS: FAST at its node's /probe, two delayed, one refused, one black hole."""
     RUN_DIR.mkdir(exist_ok=True)
     ARTIFACTS.mkdir(exist_ok=True)
     delays = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DelayHandler)
@@ -77,7 +88,7 @@ def stack():
         "ap-southeast": f"http://127.0.0.1:{black_hole.getsockname()[1]}/probe",
     }
     env = {**os.environ, "PROBE_URLS": ",".join(f"{r}={u}" for r, u in probes.items())}
-    log_path = RUN_DIR / "web-recovery-dev.log"
+    log_path = RUN_DIR / log_name
     log = open(log_path, "w")
     proc = subprocess.Popen([edgemesh_bin(), "dev", "--base-port", str(base), "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
@@ -261,3 +272,39 @@ def test_migrate_rejoins_without_a_reload(stack):
     finally:
         for driver in drivers:
             driver.quit()
+
+
+def test_a_drained_node_migrates_the_pages_to_the_next_fastest_region():
+    import grpc
+    sfu_pb2, sfu_pb2_grpc = generated_stubs()
+    room = f"drain-{random.randrange(1 << 30)}"
+    drivers = []
+    with dev_stack("web-drain-dev.log") as stack:  # its own stack: the drained node exits
+        try:
+            erin = join(stack["url"], room, "Erin")
+            drivers.append(erin)
+            fred = join(stack["url"], room, "Fred")
+            drivers.append(fred)
+            assert js(erin, "window.__edgemesh.state.joined.sfu.region") == FAST
+            sees_video(fred, erin, "Fred sees Erin")
+            sees_video(erin, fred, "Erin sees Fred")
+            old = {self_id(erin), self_id(fred)}
+            with grpc.insecure_channel(f"127.0.0.1:{stack['node'][FAST]['grpc']}") as channel:
+                try:
+                    sfu_pb2_grpc.SFUStub(channel).Drain(sfu_pb2.DrainRequest(timeout_seconds=60), timeout=5)
+                except grpc.RpcError as error:
+                    if error.code() == grpc.StatusCode.UNIMPLEMENTED:
+                        pytest.skip("the node does not implement Drain yet")
+                    raise
+            for driver, name in [(erin, "Erin"), (fred, "Fred")]:
+                wait_until(lambda: self_id(driver) and self_id(driver) not in old, 40, f"{name} rejoins after migrate")
+                assert js(driver, "window.__marker") == "set-by-the-test-before-joining", "the page was reloaded"
+                assert "migrate" in [r["reason"] for r in js(driver, "window.__edgemesh.state.rejoins")]
+                # FAST is draining: the same rtt= hint now places the page in the next-fastest region.
+                sfu = js(driver, "window.__edgemesh.state.joined.sfu")
+                assert (sfu["region"], sfu["reason"]) == ("eu-central", "rtt"), sfu
+            sees_video(fred, erin, "Fred sees Erin on the new node")
+            sees_video(erin, fred, "Erin sees Fred on the new node")
+        finally:
+            for driver in drivers:
+                driver.quit()
