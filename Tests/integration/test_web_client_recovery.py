@@ -35,7 +35,7 @@ from conftest import ROOT, RUN_DIR, edgemesh_bin, free_port, generated_stubs, wa
 ARTIFACTS = RUN_DIR / "artifacts"
 REGIONS = ["ap-southeast", "eu-central", "sa-east", "us-east", "us-west"]  # regions/*.yaml, sorted
 FAST = "sa-east"  # probed at its node's own /probe; not DEFAULT_REGION (ap-southeast, first by id)
-DELAYS_MS = {"eu-central": 60, "us-west": 120}
+DELAYS_MS = {"eu-central": 150, "us-west": 400}  # far apart: the machine may be very busy
 
 
 class DelayHandler(http.server.BaseHTTPRequestHandler):
@@ -99,7 +99,10 @@ def dev_stack(log_name):
         with urllib.request.urlopen(f"{url}/v1/regions", timeout=1) as r:
             return all(any(n["healthy"] for n in reg["nodes"]) for reg in json.loads(r.read()))
     try:
-        wait_until(ready, 60, "every region of edgemesh dev healthy")
+        try:
+            wait_until(ready, 90, "every region of edgemesh dev healthy")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; log: {log_path.read_text()[-3000:]}") from None
         yield {"url": url, "node": node, "probes": probes, "counts": DelayHandler.counts}
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -192,7 +195,7 @@ def test_the_page_probes_every_region_and_is_placed_in_the_fastest(stack):
         assert set(measured) == {FAST, *DELAYS_MS}, hint  # unreachable regions are left out
         assert all(value.isdigit() for value in measured.values()), hint
         assert int(measured[FAST]) < int(measured["eu-central"]) < int(measured["us-west"]), hint
-        assert 60 <= int(measured["eu-central"]) < 1000 and 120 <= int(measured["us-west"]) < 1000, hint
+        assert int(measured["eu-central"]) >= 150 and int(measured["us-west"]) >= 400, hint
         for region in DELAYS_MS:  # the median of 5 samples, plus none for the failed ones
             assert stack["counts"].get(region) == 5, stack["counts"]
         sfu = js(driver, "window.__edgemesh.state.joined.sfu")
