@@ -83,6 +83,7 @@ struct BackendCommand: AsyncParsableCommand {
         if let rate = try rateLimit ?? Environment.int("WS_RATE_LIMIT", range: 1...100_000) { config.messagesPerSecond = Double(rate) }
         if let burst = try rateBurst ?? Environment.int("WS_RATE_BURST", range: 1...100_000) { config.messageBurst = Double(burst) }
         config.devMode = devMode
+        config.probeURLs = try ProbeURLs.parse(Environment.string("PROBE_URLS") ?? "")
         config.keyPrefix = Environment.string("EDGEMESH_KEY_PREFIX") ?? config.keyPrefix
         return config
     }

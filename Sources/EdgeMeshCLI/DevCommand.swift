@@ -104,6 +104,9 @@ struct DevCommand: AsyncParsableCommand {
         config.trustedProxies = Environment.string("TRUSTED_PROXIES") ?? ""
         config.redisAddress = Environment.string("REDIS_ADDR")
         config.sfuAddresses = nodes.map { "127.0.0.1:\($0.grpcPort)" }
+        // Not the nodes' own /probe by default: on one loopback host every region measures
+        // about the same, and a room split over nodes needs trunks (not built yet).
+        config.probeURLs = try ProbeURLs.parse(Environment.string("PROBE_URLS") ?? "")
         return config
     }
 

@@ -3,8 +3,13 @@ import NIOHTTP1
 import NIOPosix
 import Telemetry
 
-/// Serves `/metrics` (Prometheus text format) and `/healthz` over HTTP/1.1 on
-/// the node's `METRICS_PORT`. Anything else is 404.
+/// Serves `/metrics` (Prometheus text format), `/healthz` and `/probe` over
+/// HTTP/1.1 on the node's `METRICS_PORT`. Anything else is 404.
+///
+/// `GET /probe` answers `204` with `Access-Control-Allow-Origin: *`,
+/// `Timing-Allow-Origin: *` and `Cache-Control: no-store`: the web client
+/// times it from another origin to measure its RTT to the node's region
+/// (docs/web-client.md "Region probe"; point `PROBE_URLS` at it).
 public final class MetricsServer: Sendable {
     private let channel: any Channel
 
@@ -67,14 +72,23 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
             switch path {
             case "/metrics": (status, type, body) = (.ok, "text/plain; version=0.0.4", registry.render() + extra())
             case "/healthz": (status, type, body) = (.ok, "application/json", "{\"status\":\"ok\"}")
+            case "/probe": (status, type, body) = (.noContent, "", "")
             default: (status, type, body) = (.notFound, "application/json", "{\"error\":{\"code\":\"not_found\",\"message\":\"no such route\"}}")
             }
             var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: type)
-            headers.add(name: "Content-Length", value: String(body.utf8.count))
+            if status == .noContent {
+                headers.add(name: "Access-Control-Allow-Origin", value: "*")
+                headers.add(name: "Timing-Allow-Origin", value: "*")
+                headers.add(name: "Cache-Control", value: "no-store")
+            } else {
+                headers.add(name: "Content-Type", value: type)
+                headers.add(name: "Content-Length", value: String(body.utf8.count))
+            }
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            if !body.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            }
             let keepAlive = self.keepAlive
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                 if !keepAlive { context.close(promise: nil) }

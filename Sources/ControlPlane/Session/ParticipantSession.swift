@@ -137,7 +137,8 @@ final class ParticipantSession {
         }
         send(ServerMessage.joined(
             room: room.rawValue, sid: roomSID, me: record, grants: grants, others: others,
-            sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName),
+            sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName,
+                       reason: placement.reason),
             iceServers: services.configuration.iceServers))
         joinedSent = true
         metrics.joins.increment()
