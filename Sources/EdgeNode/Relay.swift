@@ -121,6 +121,8 @@ final class TrunkSink: RelaySink {
             trackID: key.trackID, layer: UInt8(truncatingIfNeeded: layer),
             hopCount: info.hopCount == .max ? .max : info.hopCount + 1, kind: .rtp,
             originSendTime: info.originSendTime != 0 ? info.originSendTime : now.unixMicroseconds)
-        _ = trunk.sendData(header, payload: packet, to: link, now: now)
+        if trunk.sendData(header, payload: packet, to: link, now: now) {
+            trunk.metrics.layerPackets[min(max(layer, 0), 2)].increment()
+        }
     }
 }

@@ -89,6 +89,8 @@ final class TrunkMetrics: Sendable {
     let hopLatency: LabelledHistograms
     let hopLatencySeries: LabelledHistogram
     let relayedTracks: Gauge
+    /// RTP packets sealed into trunk data frames by simulcast layer (index 0...2; higher layers count as 2).
+    let layerPackets: [Counter]
     private let drops: [TrunkDropReason: Counter]
 
     init(registry: MetricsRegistry, nodeID: String, region: String) {
@@ -109,6 +111,11 @@ final class TrunkMetrics: Sendable {
         hopLatencySeries = hopLatency.series(nodeLabels)
         relayedTracks = registry.gauge(
             "edgemesh_trunk_relayed_tracks", help: "Tracks this node relays to or from other nodes.", labels: nodeLabels)
+        layerPackets = (0..<3).map { layer in
+            registry.counter(
+                "edgemesh_trunk_layer_packets_total", help: "RTP packets sent over trunks, by simulcast layer.",
+                labels: [("node", nodeID), ("region", region), ("layer", String(layer))])
+        }
         var drops: [TrunkDropReason: Counter] = [:]
         for reason in TrunkDropReason.allCases {
             drops[reason] = registry.counter(

@@ -102,19 +102,29 @@ public final class Producer {
         relaySinks.removeAll { $0 === sink }
     }
 
-    /// The layers some consumer here needs (what it forwards, heads for, or
-    /// prefers when its estimate allows) plus what relay sinks ask for: the
-    /// layer mask a relayed track is pulled with.
+    /// The layers some consumer here needs, plus what relay sinks ask for:
+    /// the layer mask a relayed track is pulled with. For each consumer: the
+    /// layer it forwards and the one it heads for; its preferred layer and,
+    /// when that is not live here, every layer below it down to the highest
+    /// live one (the origin may not send the preferred layer: the consumer
+    /// then gets the best one it does send); and the lowest layer as the
+    /// fallback a consumer can always switch to.
     public var neededLayerMask: UInt8 {
-        var mask: UInt8 = 0
-        let top = layers.count - 1
+        guard let top = layers.indices.last else { return 0 }
+        var mask: UInt8 = consumers.isEmpty ? 0 : 1
+        func bit(_ layer: Int) -> UInt8 { 1 << UInt8(max(0, min(layer, top, 7))) }
         for consumer in consumers {
-            for layer in [consumer.currentLayer, consumer.targetLayer, consumer.selector.preferred.rawValue] {
-                if let layer { mask |= 1 << UInt8(max(0, min(layer, top, 7))) }
+            mask |= bit(consumer.targetLayer)
+            if let current = consumer.currentLayer { mask |= bit(current) }
+            var layer = max(0, min(consumer.selector.preferred.rawValue, top))
+            while layer >= 0 {
+                mask |= bit(layer)
+                if layers[layer].isActive { break }
+                layer -= 1
             }
         }
         for sink in relaySinks { mask |= sink.layerMask }
-        return mask & UInt8(truncatingIfNeeded: (1 << layers.count) - 1)
+        return mask & UInt8(truncatingIfNeeded: (1 << min(layers.count, 8)) - 1)
     }
 
     /// Takes one received packet of `layer`: caches it and forwards it to

@@ -79,12 +79,14 @@ private func simulcastProducer() -> Producer {
     }
 
     /// (preferred quality of each consumer, relay sink masks, layers pulled)
+    /// while no layer is live yet: a consumer pulls its preferred layer and
+    /// every one below it (the best live one wins), layer 0 always.
     static let maskCases: [([Quality], [UInt8], UInt8)] = [
         ([.low], [], 0b001),
-        ([.high], [], 0b100),
-        ([.low, .high], [], 0b101),
+        ([.high], [], 0b111),
+        ([.low, .medium], [], 0b011),
         ([], [0b010], 0b010),
-        ([.medium], [0b001], 0b011),
+        ([.medium], [0b100], 0b111),
         ([], [], 0),
     ]
 
@@ -103,6 +105,26 @@ private func simulcastProducer() -> Producer {
         let sinks = sinkMasks.map { RecordingRelay(mask: $0) }
         for sink in sinks { producer.addRelaySink(sink) }
         #expect(producer.neededLayerMask == expected)
+    }
+
+    @Test func aLivePreferredLayerNarrowsTheMask() {
+        let producer = simulcastProducer()
+        let room = Room(name: RoomName("r"))
+        room.add(producer)
+        let consumer = Consumer(
+            id: "c", subscriber: ParticipantID("s"), producer: producer, sink: NullSink(), ssrc: 1, quality: .high,
+            initialSequence: 0, initialTimestamp: 0)
+        room.add(consumer, nowNanoseconds: 0)
+        #expect(producer.neededLayerMask == 0b111, "nothing live yet: every layer up to the preferred one")
+        producer.bindLayer(index: 1, ssrc: 11)
+        deliver(producer, layer: 1, ssrc: 11, seq: 1)
+        #expect(producer.neededLayerMask == 0b111, "the origin sends h but not f: h is the best live layer")
+        producer.bindLayer(index: 2, ssrc: 12)
+        deliver(producer, layer: 2, ssrc: 12, seq: 1)
+        producer.refreshActivity(nowNanoseconds: 1_000 + 2_000_000_000)
+        deliver(producer, layer: 2, ssrc: 12, seq: 2)
+        let expected: UInt8 = 0b001 | 0b100 | (consumer.currentLayer == 1 ? 0b010 : 0)
+        #expect(producer.neededLayerMask == expected, "f is live: h is no longer pulled (once not forwarded)")
     }
 
     @Test func aSingleLayerTrackNeedsOnlyLayerZero() {
