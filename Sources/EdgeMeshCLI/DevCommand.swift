@@ -4,6 +4,7 @@ import EdgeNode
 import Foundation
 import Logging
 import NIOPosix
+import ServiceLifecycle
 import Trunk
 
 /// `edgemesh dev`: the embedded default. One process on loopback: one SFU
@@ -44,34 +45,21 @@ struct DevCommand: AsyncParsableCommand {
         }
         let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
         printBanner(nodes: nodes, backend: backendConfiguration)
-        let backendLogger = logger
-        // Shutdown order: on SIGINT/SIGTERM the backend stops first (its gRPC
-        // streams to the nodes end cleanly), then the nodes are cancelled.
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { nodesGroup in
-                    for node in nodes {
-                        nodesGroup.addTask { try await NodeService(configuration: node, logger: logger).run() }
-                    }
-                }
-                return false
-            }
-            group.addTask {
-                try await runUntilSignal {
-                    let backend: Backend
-                    do {
-                        backend = try await Backend(configuration: backendConfiguration, logger: backendLogger)
-                    } catch {
-                        throw ValidationError("backend cannot start: \(error)")
-                    }
-                    try await backend.run()
-                }
-                return true
-            }
-            while let backendStopped = try await group.next() {
-                if backendStopped { group.cancelAll() }
-            }
+        let backend: Backend
+        do {
+            backend = try await Backend(configuration: backendConfiguration, logger: logger)
+        } catch {
+            throw ValidationError("backend cannot start: \(error)")
         }
+        // Shutdown order: services stop in reverse order, so on SIGTERM the
+        // backend stops first (its gRPC streams to the nodes end cleanly),
+        // then the nodes. A node that ends (drained through its Drain RPC)
+        // leaves the others running.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = nodes.map { node in
+            .init(service: NodeLifecycleService(node: NodeService(configuration: node, logger: logger), drainTimeout: nil),
+                  successTerminationBehavior: .ignore)
+        } + [.init(service: BackendLifecycleService(backend: backend))]
+        try await Lifecycle.run(services, logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {

@@ -7,6 +7,8 @@ enum NodeEvent: Sendable {
     case transportFailed(room: RoomName, participant: ParticipantID, role: WebRTCTransport.Role, reason: String)
     case trackPublished(PublishedTrack)
     case activeSpeakers(room: RoomName, speakers: [(participant: ParticipantID, level: UInt8)])
+    /// The node began draining (`NodeDrain`): move its participants elsewhere.
+    case nodeDraining(timeoutSeconds: UInt32)
 }
 
 /// A track as the control plane sees it.

@@ -6,19 +6,27 @@ import NIOPosix
 import Telemetry
 
 /// One running SFU node: the UDP media socket, the gRPC control API and the
-/// metrics endpoint, until `run` is cancelled.
+/// metrics endpoint, until `run` is cancelled or a drain completes.
 public struct NodeService: Sendable {
     public let configuration: NodeConfiguration
     public let registry: MetricsRegistry
+    /// The node's drain: `drain.begin(timeout:)` (also the `Drain` RPC) makes
+    /// `run` return once the node is empty or the timeout passes;
+    /// `drain.isDraining` is what the registry record should say.
+    public let drain: NodeDrain
     let logger: Logger
 
-    public init(configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger) {
+    public init(
+        configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), drain: NodeDrain = NodeDrain(),
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.registry = registry
+        self.drain = drain
         self.logger = logger
     }
 
-    /// Runs the node until the task is cancelled. `onReady` receives the bound ports.
+    /// Runs the node until the task is cancelled or its drain completes. `onReady` receives the bound ports.
     public func run(
         group: MultiThreadedEventLoopGroup = .singleton,
         onReady: @Sendable (BoundPorts) -> Void = { _ in }
@@ -53,7 +61,15 @@ public struct NodeService: Sendable {
                     ? .ipv6(host: configuration.bindHost, port: configuration.grpcPort)
                     : .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
                 transportSecurity: .plaintext, eventLoopGroup: group),
-            services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
+            services: [SFUService(
+                engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)])
+        let shutdown: @Sendable () -> Void = {
+            grpcServer.beginGracefulShutdown()
+            events.finishAll()
+            channel.close(promise: nil)
+            channelV6?.close(promise: nil)
+            metricsServer.closeNow()
+        }
         try await withTaskCancellationHandler {
             try await withThrowingDiscardingTaskGroup { tasks in
                 tasks.addTask {
@@ -63,6 +79,17 @@ public struct NodeService: Sendable {
                         // Shutting down: the transport reports the cancellation as an error.
                         if !Task.isCancelled { throw error }
                     }
+                }
+                tasks.addTask { [drain, logger] in
+                    let drained = await drain.waitUntilDrained(
+                        onBegin: { timeout in
+                            events.publish(.nodeDraining(timeoutSeconds: UInt32(clamping: timeout.components.seconds)))
+                        },
+                        participants: { try await eventLoop.submit { engine.stats().participants }.get() })
+                    guard drained else { return }
+                    let left = (try? await eventLoop.submit { engine.stats().participants }.get()) ?? 0
+                    logger.notice("drain complete, stopping", metadata: ["participants": "\(left)"])
+                    shutdown()
                 }
                 if let address = try await grpcServer.listeningAddress {
                     let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
@@ -77,11 +104,7 @@ public struct NodeService: Sendable {
                 ])
             }
         } onCancel: {
-            grpcServer.beginGracefulShutdown()
-            events.finishAll()
-            channel.close(promise: nil)
-            channelV6?.close(promise: nil)
-            metricsServer.closeNow()
+            shutdown()
         }
     }
 }

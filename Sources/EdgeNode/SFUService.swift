@@ -9,6 +9,8 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     let engine: MediaEngine
     let nodeID: String
     let region: String
+    /// The node's drain (`SFUService+Drain.swift`).
+    let drainState: NodeDrain
 
     private func onMediaLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
@@ -29,6 +31,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         request: Edgemesh_V1_CreateParticipantRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CreateParticipantResponse {
         let (room, participant) = try validated(room: request.room, participant: request.participantID)
+        try refuseWhileDraining()
         try await onMediaLoop { engine.createParticipant(room: room, participant: participant) }
         var response = Edgemesh_V1_CreateParticipantResponse()
         response.nodeID = nodeID
@@ -119,6 +122,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         stats.packetsForwarded = engine.metrics.packetsForwarded.current
         stats.retransmissions = engine.metrics.retransmissions.current
         stats.drops = engine.metrics.dropCounts()
+        stats.draining = drainState.isDraining
         return stats
     }
 
@@ -218,6 +222,10 @@ extension NodeEvent {
                 return s
             }
             event.activeSpeakers = e
+        case .nodeDraining(let timeoutSeconds):
+            var e = Edgemesh_V1_NodeDraining()
+            e.timeoutSeconds = timeoutSeconds
+            event.nodeDraining = e
         }
         return event
     }

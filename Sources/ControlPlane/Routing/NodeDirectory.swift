@@ -6,11 +6,14 @@ public struct NodeReport: Sendable, Equatable {
     public var nodeID: String
     public var region: String
     public var participants: Int
+    /// The node is draining (`edgemesh drain`): no new participants.
+    public var draining: Bool
 
-    public init(nodeID: String, region: String, participants: Int) {
+    public init(nodeID: String, region: String, participants: Int, draining: Bool = false) {
         self.nodeID = nodeID
         self.region = region
         self.participants = participants
+        self.draining = draining
     }
 }
 
@@ -45,6 +48,8 @@ public actor NodeDirectory {
     private var placed: [String: Int] = [:]
     /// Nodes that failed a call, left out of placements until the instant.
     private var suspended: [String: ContinuousClock.Instant] = [:]
+    /// Nodes that announced a drain (`NodeDraining`) ahead of their stats or record.
+    private var drainAnnounced: Set<String> = []
 
     public init(source: Source, leaseDuration: Duration = .seconds(6),
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -81,6 +86,8 @@ public actor NodeDirectory {
                     entry.node.id = report.nodeID
                     entry.node.region = report.region
                     entry.node.participants = report.participants
+                    entry.node.draining = report.draining
+                    if !report.draining { drainAnnounced.remove(report.nodeID) }
                     entry.lastSeen = current
                 }
                 entry.node.healthy = entry.lastSeen.map { current - $0 < leaseDuration } ?? false
@@ -93,6 +100,7 @@ public actor NodeDirectory {
                     id: record.id.rawValue, region: record.region.rawValue, grpcAddress: record.grpcAddress,
                     participants: record.load.participants, healthy: true, draining: record.draining)))
             }, uniquingKeysWith: { first, _ in first })
+            drainAnnounced.formIntersection(entries.keys)
         }
         placed = [:]
     }
@@ -104,6 +112,7 @@ public actor NodeDirectory {
             var node = entry.node
             node.participants += placed[node.id] ?? 0
             if let until = suspended[node.id], current < until { node.healthy = false }
+            if drainAnnounced.contains(node.id) { node.draining = true }
             return node
         }.sorted { $0.id < $1.id }
     }
@@ -121,6 +130,12 @@ public actor NodeDirectory {
     /// (its lease may not have run out yet).
     public func suspend(_ id: String, for duration: Duration = .seconds(3)) {
         suspended[id] = now() + duration
+    }
+
+    /// Marks a node as draining at once (it announced `NodeDraining`); its
+    /// stats or registry record confirm it at the next refresh.
+    public func markDraining(_ id: String) {
+        drainAnnounced.insert(id)
     }
 
     /// The node with this id, if known.

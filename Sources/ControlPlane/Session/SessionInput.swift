@@ -8,6 +8,8 @@ enum SessionInput: Sendable {
     case speakers([(participant: String, level: Double)])
     /// One of the participant's transports connected on the node.
     case transportConnected(publisher: Bool)
+    /// The participant's node is draining: tell the client to reconnect (`migrate`), once.
+    case migrate(reason: String)
     /// The socket closed, idled out or the backend is shutting down.
     case closed(reason: String)
 }
