@@ -49,7 +49,8 @@ struct BackendCommand: AsyncParsableCommand {
             throw ValidationError("backend cannot start: \(error)")
         }
         try await Lifecycle.run(
-            [.init(service: BackendLifecycleService(backend: backend))], logger: logger, gracefulShutdownLimit: .seconds(10))
+            [.init(service: BackendLifecycleService(backend: backend), successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     func makeConfiguration() throws -> BackendConfiguration {

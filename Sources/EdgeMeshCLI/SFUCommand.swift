@@ -61,7 +61,9 @@ struct SFUCommand: AsyncParsableCommand {
         let drainSeconds = try shutdownTimeout ?? Environment.int("SHUTDOWN_TIMEOUT", range: 0...86400) ?? 30
         let node = NodeService(configuration: config, logger: logger)
         try await Lifecycle.run(
-            [.init(service: NodeLifecycleService(node: node, drainTimeout: .seconds(drainSeconds)))],
+            // A drained node returns from `run`: that ends the process normally.
+            [.init(service: NodeLifecycleService(node: node, drainTimeout: .seconds(drainSeconds)),
+                   successTerminationBehavior: .gracefullyShutdownGroup)],
             logger: logger, gracefulShutdownLimit: .seconds(drainSeconds + 10), interruptCancels: true)
     }
 }
