@@ -3,7 +3,10 @@ SFU nodes in network namespaces behind delay relays), every process answers
 /healthz, a client per region joins one room through either backend and is
 placed in its region, and `down` leaves no process or namespace behind."""
 import asyncio
+import json
 import os
+import socket
+import time
 import subprocess
 import urllib.request
 import uuid
@@ -96,9 +99,72 @@ def test_mesh_local_up_serves_every_process_and_down_cleans_up(mesh, tmp_path):
 
     asyncio.run(join_all())
 
+    # Media through a region's delay relay: alice publishes on us-east-1, bob (same node) decodes her video.
+    async def media():
+        from peers import Subscriber, wait_for
+        from test_drain import answer_offers, publish
+        hints = "us-east:5,eu-central:200,ap-southeast:200"
+        tokens = {}
+        for name in ("alice", "bob"):
+            body = json.dumps({"room": "media-room", "identity": name}).encode()
+            with urllib.request.urlopen(urllib.request.Request(
+                    f"http://127.0.0.1:{port}/v1/dev/token", data=body,
+                    headers={"Content-Type": "application/json"}), timeout=5) as r:
+                tokens[name] = json.loads(r.read())["token"]
+        alice = await Client.connect(f"ws://127.0.0.1:{port}/v1/rtc?access_token={tokens['alice']}&rtt={hints}")
+        bob = await Client.connect(f"ws://127.0.0.1:{port + 1}/v1/rtc?access_token={tokens['bob']}&rtt={hints}")
+        for client in (alice, bob):
+            assert (await client.wait_type("joined", timeout=15))["sfu"]["node"] == "us-east-1"
+        subscriber = Subscriber()
+        answering = asyncio.ensure_future(answer_offers(bob, subscriber))
+        publisher = await publish(alice)
+        assert f"{net}.1.1" in publisher.remoteDescription.sdp, "the node announces its relay address"
+        await wait_for(lambda: subscriber.video_frames >= 10, 45, "video through the us-east relay")
+        answering.cancel()
+        await subscriber.close()
+        await publisher.close()
+        await alice.close()
+        await bob.close()
+
+    asyncio.run(media())
+
     down = subprocess.run([str(SCRIPT), "down"], capture_output=True, text=True, env=env, timeout=120)
     assert down.returncode == 0, down.stderr
     assert not any(ns.startswith(prefix) for ns in namespaces())
     for name, pid in pids.items():
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower(), name
     assert not state.exists()
+
+
+def test_mesh_delay_holds_datagrams_and_keeps_senders_apart():
+    """devops/mesh-delay alone: each direction is delayed, and replies reach the sender they answer."""
+    echo = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    echo.bind(("127.0.0.1", 0))
+    listen = free_port(socket.SOCK_DGRAM)
+    relay = subprocess.Popen(
+        ["python3", str(ROOT / "devops" / "mesh-delay"), "--relay",
+         f"127.0.0.1:{listen}=127.0.0.1:{echo.getsockname()[1]}@60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    senders = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+    try:
+        assert "delay 60 ms" in relay.stdout.readline()
+        seen = set()
+        for n, sender in enumerate(senders):
+            sender.settimeout(2)
+            started = time.monotonic()
+            sender.sendto(f"hello {n}".encode(), ("127.0.0.1", listen))
+            echo.settimeout(2)
+            data, via = echo.recvfrom(100)
+            seen.add(via)
+            echo.sendto(data.upper(), via)
+            reply, _ = sender.recvfrom(100)
+            elapsed = time.monotonic() - started
+            assert reply == f"HELLO {n}".encode()
+            assert 0.11 <= elapsed < 1.0, elapsed  # 60 ms each way
+        assert len(seen) == 2, "each sender has its own back socket"
+    finally:
+        relay.terminate()
+        relay.wait(timeout=5)
+        for sock in senders + [echo]:
+            sock.close()
+    assert relay.returncode == 0
