@@ -83,6 +83,7 @@ public struct NodeService: Sendable {
                 tasks.addTask { [drain, logger] in
                     let drained = await drain.waitUntilDrained(
                         onBegin: { timeout in
+                            logger.notice("draining: no new participants", metadata: ["timeout": "\(timeout)"])
                             events.publish(.nodeDraining(timeoutSeconds: UInt32(clamping: timeout.components.seconds)))
                         },
                         participants: { try await eventLoop.submit { engine.stats().participants }.get() })

@@ -8,7 +8,7 @@ extension SFUService {
             request.timeoutSeconds == 0 ? NodeDrain.defaultTimeout : .seconds(Int64(request.timeoutSeconds))
         let first = drainState.begin(timeout: timeout)
         let participants = try await engine.eventLoop.submit { engine.stats().participants }.get()
-        engine.logger.notice(first ? "draining" : "drain deadline moved", metadata: [
+        engine.logger.info(first ? "drain requested" : "drain deadline moved", metadata: [
             "participants": "\(participants)", "timeout": "\(timeout)",
         ])
         var response = Edgemesh_V1_DrainResponse()
