@@ -183,3 +183,37 @@ def test_drain_deadline_ends_a_node_that_keeps_participants():
     finally:
         channel.close()
         node.stop()
+
+
+def test_a_registry_record_marked_draining_migrates_its_participants():
+    """Registry mode (REDIS_ADDR, no SFU_ADDRS): the backend reads `draining` from the node's record."""
+    from backend_helpers import RedisProcess
+    from test_nodes import register
+    redis = RedisProcess()
+    a = SFUProcess(region="test", node_id="reg-a")
+    b = SFUProcess(region="test", node_id="reg-b")
+    register(redis, "reg-a", "test", f"127.0.0.1:{a.grpc_port}")
+    backend = BackendProcess(redis_addr=redis.address)
+
+    async def scenario():
+        alice, joined = await join(backend, "alice")
+        assert joined["sfu"]["node"] == "reg-a"
+        register(redis, "reg-b", "test", f"127.0.0.1:{b.grpc_port}")
+        register(redis, "reg-a", "test", f"127.0.0.1:{a.grpc_port}", draining=True)
+        migrate = await alice.wait_type("migrate", timeout=15)
+        assert migrate["reason"] == "draining"
+        again, rejoined = await join(backend, "alice")
+        assert rejoined["sfu"]["node"] == "reg-b"
+        await alice.wait_type("error", code="duplicate_identity")
+        carol, joined_carol = await join(backend, "carol")
+        assert joined_carol["sfu"]["node"] == "reg-b", "no placement on a draining node"
+        for client in (alice, again, carol):
+            await client.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        backend.stop()
+        a.stop()
+        b.stop()
+        redis.stop()
