@@ -21,7 +21,8 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Backend HTTP/WebSocket port (PORT, default 8080).") var port: Int?
     @Option(name: .customLong("base-port"), help: "First port of the SFU nodes (gRPC, metrics and RTC ports count up from it).")
     var basePort: Int = 50051
-    @Option(name: .customLong("log-level"), help: "Log level (LOG_LEVEL, default info).") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "Level, with optional per-subsystem overrides: info,sfu=debug (LOG_LEVEL, default info).")
+    var logLevel: String?
 
     func run() async throws {
         let directory = regionsDir ?? Environment.string("REGIONS_DIR") ?? "regions"
@@ -47,7 +48,8 @@ struct DevCommand: AsyncParsableCommand {
         printBanner(nodes: nodes, backend: backendConfiguration)
         let backend: Backend
         do {
-            backend = try await Backend(configuration: backendConfiguration, logger: logger)
+            // Each service logs under its own label, so LOG_LEVEL=info,sfu=debug works here as in production.
+            backend = try await Backend(configuration: backendConfiguration, logger: Logger(label: "edgemesh.backend"))
         } catch {
             throw ValidationError("backend cannot start: \(error)")
         }
@@ -56,7 +58,8 @@ struct DevCommand: AsyncParsableCommand {
         // then the nodes. A node that ends (drained through its Drain RPC)
         // leaves the others running.
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = nodes.map { node in
-            .init(service: NodeLifecycleService(node: NodeService(configuration: node, logger: logger), drainTimeout: nil),
+            .init(service: NodeLifecycleService(node: NodeService(configuration: node, logger: Logger(label: "edgemesh.sfu")),
+                                                drainTimeout: nil),
                   successTerminationBehavior: .ignore)
         } + [.init(service: BackendLifecycleService(backend: backend))]
         try await Lifecycle.run(services, logger: logger, gracefulShutdownLimit: .seconds(10))

@@ -56,13 +56,13 @@ struct NodeLifecycleService: Service, CustomStringConvertible {
 }
 
 /// A backend: graceful shutdown stops the HTTP server (no new connections),
-/// closes the signaling sockets and the SFU and Redis connections.
+/// closes the signaling sockets and the SFU and Redis connections. The
+/// Hummingbird server inside reacts to the group's graceful shutdown itself.
 struct BackendLifecycleService: Service, CustomStringConvertible {
     let backend: Backend
 
     func run() async throws {
-        let backend = backend
-        try await cancelWhenGracefulShutdown { try await backend.run() }
+        try await backend.run()
     }
 
     var description: String { "backend" }

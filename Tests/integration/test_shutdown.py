@@ -1,7 +1,7 @@
 """Graceful shutdown (swift-service-lifecycle): SIGTERM on an SFU node drains
 it (draining in its stats, new participants refused, exit when empty or at
 SHUTDOWN_TIMEOUT); SIGINT stops it at once; SIGTERM on a backend closes its
-signaling sockets and exits."""
+signaling sockets (its participants leave their node) and exits."""
 import asyncio
 import signal
 import time
@@ -80,6 +80,11 @@ def test_sigterm_on_a_backend_closes_sockets_and_exits():
         backend.proc.wait(timeout=15)
         assert backend.proc.returncode == 0
         assert node.proc.poll() is None, "the node keeps serving"
+        pb, pb_grpc = generated_stubs()
+        with grpc.insecure_channel(f"127.0.0.1:{node.grpc_port}") as channel:
+            stub = pb_grpc.SFUStub(channel)
+            wait_until(lambda: stub.GetNodeStats(pb.GetNodeStatsRequest(), timeout=2).participants == 0, 5,
+                       "the participant closed on the node")
     finally:
         backend.stop()
         node.stop()
