@@ -34,7 +34,9 @@ struct BackendCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-burst"), help: "Burst above the rate limit (WS_RATE_BURST, default 100).")
     var rateBurst: Int?
     @Flag(name: .customLong("dev-mode"), help: "Enable POST /v1/dev/token (development only).") var devMode = false
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "Level, with optional per-subsystem overrides: info,signaling=debug (LOG_LEVEL, default info).")
     var logLevel: String?
 
     func run() async throws {
@@ -46,7 +48,9 @@ struct BackendCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("backend cannot start: \(error)")
         }
-        try await runUntilSignal { try await backend.run() }
+        try await Lifecycle.run(
+            [.init(service: BackendLifecycleService(backend: backend), successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     func makeConfiguration() throws -> BackendConfiguration {

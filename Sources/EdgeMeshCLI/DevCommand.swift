@@ -5,6 +5,7 @@ import Foundation
 import Coordination
 import Logging
 import NIOPosix
+import ServiceLifecycle
 import Trunk
 
 /// `edgemesh dev`: the embedded default. One process on loopback: one SFU
@@ -23,7 +24,8 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Backend HTTP/WebSocket port (PORT, default 8080).") var port: Int?
     @Option(name: .customLong("base-port"), help: "First port of the SFU nodes (gRPC, metrics and RTC ports count up from it).")
     var basePort: Int = 50051
-    @Option(name: .customLong("log-level"), help: "Log level (LOG_LEVEL, default info).") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "Level, with optional per-subsystem overrides: info,sfu=debug (LOG_LEVEL, default info).")
+    var logLevel: String?
 
     func run() async throws {
         let directory = regionsDir ?? Environment.string("REGIONS_DIR") ?? "regions"
@@ -58,37 +60,25 @@ struct DevCommand: AsyncParsableCommand {
         let registry: (any Coordinator)? = Environment.string("REDIS_ADDR") == nil ? InProcessCoordinator() : nil
         let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
         printBanner(nodes: nodesWithMesh, backend: backendConfiguration, meshDirectory: meshDirectory)
-        let backendLogger = logger
-        // Shutdown order: on SIGINT/SIGTERM the backend stops first (its gRPC
-        // streams to the nodes end cleanly), then the nodes are cancelled.
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { nodesGroup in
-                    for node in nodesWithMesh {
-                        nodesGroup.addTask {
-                            try await NodeService(configuration: node, logger: logger, coordinator: registry).run()
-                        }
-                    }
-                }
-                return false
-            }
-            group.addTask {
-                try await runUntilSignal {
-                    let backend: Backend
-                    do {
-                        backend = try await Backend(configuration: backendConfiguration, logger: backendLogger)
-                    } catch {
-                        throw ValidationError("backend cannot start: \(error)")
-                    }
-                    try await backend.run()
-                }
-                return true
-            }
-            while let backendStopped = try await group.next() {
-                if backendStopped { group.cancelAll() }
-            }
+        defer { if let meshDirectory { try? FileManager.default.removeItem(atPath: meshDirectory) } }
+        let backend: Backend
+        do {
+            // Each service logs under its own label, so LOG_LEVEL=info,sfu=debug works here as in production.
+            backend = try await Backend(configuration: backendConfiguration, logger: Logger(label: "edgemesh.backend"))
+        } catch {
+            throw ValidationError("backend cannot start: \(error)")
         }
-        if let meshDirectory { try? FileManager.default.removeItem(atPath: meshDirectory) }
+        // Shutdown order: services stop in reverse order, so on SIGTERM the
+        // backend stops first (its gRPC streams to the nodes end cleanly),
+        // then the nodes. A node that ends (drained through its Drain RPC)
+        // leaves the others running.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = nodesWithMesh.map { node in
+            .init(service: NodeLifecycleService(
+                    node: NodeService(configuration: node, logger: Logger(label: "edgemesh.sfu"), coordinator: registry),
+                    drainTimeout: nil),
+                  successTerminationBehavior: .ignore)
+        } + [.init(service: BackendLifecycleService(backend: backend))]
+        try await Lifecycle.run(services, logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {

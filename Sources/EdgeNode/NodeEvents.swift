@@ -9,6 +9,8 @@ enum NodeEvent: Sendable {
     case activeSpeakers(room: RoomName, speakers: [(participant: ParticipantID, level: UInt8)])
     /// A trunk to another node came up or went down.
     case trunkChanged(peer: String, established: Bool)
+    /// The node began draining (`NodeDrain`): move its participants elsewhere.
+    case nodeDraining(timeoutSeconds: UInt32)
 }
 
 /// A track as the control plane sees it.

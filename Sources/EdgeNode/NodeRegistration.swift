@@ -76,12 +76,19 @@ enum NodeMesh {
     /// load, and hands the registry's nodes to the trunk plane; deregisters
     /// when cancelled.
     static func runRegistration(
-        coordinator: any Coordinator, record: NodeRecord, engine: MediaEngine, interval: Duration, logger: Logger
+        coordinator: any Coordinator, record: NodeRecord, engine: MediaEngine, drain: NodeDrain, interval: Duration,
+        logger: Logger
     ) async {
+        var record = record
         var registered = false
         var lastError: String?
         while !Task.isCancelled {
             do {
+                // A drain changes the record itself (not just the load): announce it anew.
+                if drain.isDraining != record.draining {
+                    record.draining = drain.isDraining
+                    registered = false
+                }
                 if registered {
                     let load = try await engine.eventLoop.submit { engine.load() }.get()
                     if try await !coordinator.renew(record.id, load: load) { registered = false }

@@ -7,7 +7,7 @@ import NIOPosix
 import Telemetry
 
 /// One running SFU node: the UDP media socket, the gRPC control API and the
-/// metrics endpoint, until `run` is cancelled.
+/// metrics endpoint, until `run` is cancelled or a drain completes.
 public struct NodeService: Sendable {
     public let configuration: NodeConfiguration
     public let registry: MetricsRegistry
@@ -15,19 +15,24 @@ public struct NodeService: Sendable {
     /// this one when given (an embedding process shares its own), else a
     /// `RedisCoordinator` for `configuration.redisAddress`, else none.
     public let coordinator: (any Coordinator)?
+    /// The node's drain: `drain.begin(timeout:)` (also the `Drain` RPC) makes
+    /// `run` return once the node is empty or the timeout passes; the
+    /// registry record says `draining` meanwhile.
+    public let drain: NodeDrain
     let logger: Logger
 
     public init(
-        configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger,
-        coordinator: (any Coordinator)? = nil
+        configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), drain: NodeDrain = NodeDrain(),
+        logger: Logger, coordinator: (any Coordinator)? = nil
     ) {
         self.configuration = configuration
         self.registry = registry
+        self.drain = drain
         self.logger = logger
         self.coordinator = coordinator
     }
 
-    /// Runs the node until the task is cancelled. `onReady` receives the bound ports.
+    /// Runs the node until the task is cancelled or its drain completes. `onReady` receives the bound ports.
     public func run(
         group: MultiThreadedEventLoopGroup = .singleton,
         onReady: @Sendable (BoundPorts) -> Void = { _ in }
@@ -93,44 +98,9 @@ public struct NodeService: Sendable {
                     ? .ipv6(host: configuration.bindHost, port: configuration.grpcPort)
                     : .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
                 transportSecurity: .plaintext, eventLoopGroup: group),
-            services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
-        try await withTaskCancellationHandler {
-            try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask {
-                    do {
-                        try await grpcServer.serve()
-                    } catch {
-                        // Shutting down: the transport reports the cancellation as an error.
-                        if !Task.isCancelled { throw error }
-                    }
-                }
-                var grpcPort = configuration.grpcPort
-                if let address = try await grpcServer.listeningAddress {
-                    grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
-                    onReady(BoundPorts(
-                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
-                        trunk: trunkPort))
-                }
-                if let registryCoordinator {
-                    let record = NodeMesh.record(
-                        configuration, identity: identity, grpcPort: grpcPort, rtcPort: rtcPort, trunkPort: trunkPort)
-                    tasks.addTask { [configuration, logger] in
-                        await NodeMesh.runRegistration(
-                            coordinator: registryCoordinator, record: record, engine: engine,
-                            interval: configuration.registryRenewInterval, logger: logger)
-                        if let ownedCoordinator { await ownedCoordinator.close() }
-                    }
-                }
-                logger.info("sfu node ready", metadata: [
-                    "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
-                    "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
-                    "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
-                    "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
-                    "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
-                    "registry": "\(registryCoordinator == nil ? "none" : configuration.redisAddress.map { "redis \($0)" } ?? "shared")",
-                ])
-            }
-        } onCancel: {
+            services: [SFUService(
+                engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)])
+        let shutdown: @Sendable () -> Void = {
             grpcServer.beginGracefulShutdown()
             events.finishAll()
             channel.close(promise: nil)
@@ -138,8 +108,68 @@ public struct NodeService: Sendable {
             trunkChannel?.close(promise: nil)
             metricsServer.closeNow()
         }
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    tasks.addTask {
+                        do {
+                            try await grpcServer.serve()
+                        } catch {
+                            // Shutting down: the transport reports the cancellation as an error.
+                            if !Task.isCancelled { throw error }
+                        }
+                    }
+                    tasks.addTask { [drain, logger] in
+                        let drained = await drain.waitUntilDrained(
+                            onBegin: { timeout in
+                                logger.notice("draining: no new participants", metadata: ["timeout": "\(timeout)"])
+                                events.publish(.nodeDraining(timeoutSeconds: UInt32(clamping: timeout.components.seconds)))
+                            },
+                            participants: { try await eventLoop.submit { engine.stats().participants }.get() })
+                        guard drained else { return }
+                        let left = (try? await eventLoop.submit { engine.stats().participants }.get()) ?? 0
+                        logger.notice("drain complete, stopping", metadata: ["participants": "\(left)"])
+                        shutdown()
+                        // Ends the other tasks (registry heartbeat) too; caught below.
+                        throw NodeDrained()
+                    }
+                    var grpcPort = configuration.grpcPort
+                    if let address = try await grpcServer.listeningAddress {
+                        grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
+                        onReady(BoundPorts(
+                            grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
+                            trunk: trunkPort))
+                    }
+                    if let registryCoordinator {
+                        let record = NodeMesh.record(
+                            configuration, identity: identity, grpcPort: grpcPort, rtcPort: rtcPort, trunkPort: trunkPort)
+                        tasks.addTask { [configuration, logger, drain] in
+                            await NodeMesh.runRegistration(
+                                coordinator: registryCoordinator, record: record, engine: engine, drain: drain,
+                                interval: configuration.registryRenewInterval, logger: logger)
+                            if let ownedCoordinator { await ownedCoordinator.close() }
+                        }
+                    }
+                    logger.info("sfu node ready", metadata: [
+                        "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
+                        "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
+                        "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
+                        "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
+                        "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
+                        "registry": "\(registryCoordinator == nil ? "none" : configuration.redisAddress.map { "redis \($0)" } ?? "shared")",
+                    ])
+                }
+            } onCancel: {
+                shutdown()
+            }
+        } catch is NodeDrained {
+            // The drain completed and the node shut down.
+        }
     }
 }
+
+/// Thrown inside `run` when a drain completes, to end the node's tasks.
+private struct NodeDrained: Error {}
 
 /// The ports a node actually bound (useful when 0 was requested).
 public struct BoundPorts: Sendable {

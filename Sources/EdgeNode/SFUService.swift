@@ -9,6 +9,8 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     let engine: MediaEngine
     let nodeID: String
     let region: String
+    /// The node's drain (`SFUService+Drain.swift`).
+    let drainState: NodeDrain
 
     func onMediaLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
@@ -31,6 +33,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         request: Edgemesh_V1_CreateParticipantRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CreateParticipantResponse {
         let (room, participant) = try validated(room: request.room, participant: request.participantID)
+        try refuseWhileDraining()
         try await onMediaLoop { engine.createParticipant(room: room, participant: participant) }
         var response = Edgemesh_V1_CreateParticipantResponse()
         response.nodeID = nodeID
@@ -124,6 +127,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         for (reason, count) in snapshot.trunkDrops { stats.drops["trunk_" + reason] = count }
         stats.trunks = snapshot.trunks.map(\.message)
         stats.relayedTracks = UInt32(clamping: snapshot.relayedTracks)
+        stats.draining = drainState.isDraining
         return stats
     }
 
@@ -230,6 +234,10 @@ extension NodeEvent {
             e.peerNodeID = peer
             e.established = established
             event.trunkChanged = e
+        case .nodeDraining(let timeoutSeconds):
+            var e = Edgemesh_V1_NodeDraining()
+            e.timeoutSeconds = timeoutSeconds
+            event.nodeDraining = e
         }
         return event
     }

@@ -139,6 +139,14 @@ public final class LocalRooms: Sendable {
         for target in targets { target.inbox.yield(input) }
     }
 
+    /// Delivers `input` to every local participant, in any room, placed on `node`.
+    func deliver(_ input: SessionInput, node: String) {
+        let targets: [Member] = state.withLock { state in
+            state.rooms.values.flatMap { $0.members.values.filter { $0.node == node } }
+        }
+        for target in targets { target.inbox.yield(input) }
+    }
+
     /// Local participants of every room (for shutdown).
     func allMembers() -> [Member] {
         state.withLock { $0.rooms.values.flatMap { $0.members.values } }

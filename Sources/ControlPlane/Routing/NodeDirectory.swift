@@ -8,12 +8,15 @@ public struct NodeReport: Sendable, Equatable {
     public var participants: Int
     /// The node's trunks as it measures them (`NodeStats.trunks`).
     public var trunks: [TrunkReport]
+    /// The node is draining (`edgemesh drain`): no new participants.
+    public var draining: Bool
 
-    public init(nodeID: String, region: String, participants: Int, trunks: [TrunkReport] = []) {
+    public init(nodeID: String, region: String, participants: Int, trunks: [TrunkReport] = [], draining: Bool = false) {
         self.nodeID = nodeID
         self.region = region
         self.participants = participants
         self.trunks = trunks
+        self.draining = draining
     }
 }
 
@@ -49,6 +52,8 @@ public actor NodeDirectory {
     private var placed: [String: Int] = [:]
     /// Nodes that failed a call, left out of placements until the instant.
     private var suspended: [String: ContinuousClock.Instant] = [:]
+    /// Nodes that announced a drain (`NodeDraining`) ahead of their stats or record.
+    private var drainAnnounced: Set<String> = []
 
     public init(source: Source, leaseDuration: Duration = .seconds(6),
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -86,6 +91,8 @@ public actor NodeDirectory {
                     entry.node.region = report.region
                     entry.node.participants = report.participants
                     entry.trunks = report.trunks
+                    entry.node.draining = report.draining
+                    if !report.draining { drainAnnounced.remove(report.nodeID) }
                     entry.lastSeen = current
                 }
                 entry.node.healthy = entry.lastSeen.map { current - $0 < leaseDuration } ?? false
@@ -109,6 +116,7 @@ public actor NodeDirectory {
                     participants: record.load.participants, healthy: true, draining: record.draining),
                     trunks: trunks[record.id.rawValue] ?? []))
             }, uniquingKeysWith: { first, _ in first })
+            drainAnnounced.formIntersection(entries.keys)
         }
         placed = [:]
     }
@@ -120,6 +128,7 @@ public actor NodeDirectory {
             var node = entry.node
             node.participants += placed[node.id] ?? 0
             if let until = suspended[node.id], current < until { node.healthy = false }
+            if drainAnnounced.contains(node.id) { node.draining = true }
             return node
         }.sorted { $0.id < $1.id }
     }
@@ -137,6 +146,12 @@ public actor NodeDirectory {
     /// (its lease may not have run out yet).
     public func suspend(_ id: String, for duration: Duration = .seconds(3)) {
         suspended[id] = now() + duration
+    }
+
+    /// Marks a node as draining at once (it announced `NodeDraining`); its
+    /// stats or registry record confirm it at the next refresh.
+    public func markDraining(_ id: String) {
+        drainAnnounced.insert(id)
     }
 
     /// The node with this id, if known.

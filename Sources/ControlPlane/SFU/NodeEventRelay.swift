@@ -7,6 +7,12 @@ import Synchronization
 /// what concerns local participants to their sessions: active speakers of a
 /// room, transports connected (for the join latency). A broken stream is
 /// re-opened after a short pause.
+///
+/// Draining: when a node announces `NodeDraining`, or the directory lists it
+/// as draining (its stats or registry record), it gets no new participants
+/// and every local participant on it is sent `migrate` (reason `draining`);
+/// their reconnection is placed on another node. The directory is checked
+/// every `interval`, so participants placed during a race are moved too.
 struct NodeEventRelay: Sendable {
     let directory: NodeDirectory
     let pool: SFUClientPool
@@ -20,8 +26,12 @@ struct NodeEventRelay: Sendable {
         let watched = Mutex<Set<String>>([])
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                for node in await directory.snapshot() where watched.withLock({ $0.insert(node.grpcAddress).inserted }) {
+                let nodes = await directory.snapshot()
+                for node in nodes where watched.withLock({ $0.insert(node.grpcAddress).inserted }) {
                     group.addTask { await watch(address: node.grpcAddress) }
+                }
+                for node in nodes where node.draining {
+                    rooms.deliver(.migrate(reason: "draining"), node: node.id)
                 }
                 try? await Task.sleep(for: interval)
             }
@@ -33,7 +43,7 @@ struct NodeEventRelay: Sendable {
         while !Task.isCancelled {
             let nodeID = await directory.snapshot().first { $0.grpcAddress == address }?.id ?? address
             do {
-                try await client.watchEvents { event in deliver(event, node: nodeID) }
+                try await client.watchEvents { event in await deliver(event, node: nodeID) }
             } catch {
                 logger.debug("node event stream ended", metadata: ["node": "\(address)", "error": "\(error)"])
                 mesh?.submit(.nodeUnreachable(nodeID))
@@ -42,7 +52,7 @@ struct NodeEventRelay: Sendable {
         }
     }
 
-    private func deliver(_ event: Edgemesh_V1_NodeEvent, node: String) {
+    private func deliver(_ event: Edgemesh_V1_NodeEvent, node: String) async {
         switch event.event {
         case .activeSpeakers(let speakers):
             // RFC 6464 levels are -dBov (0 loud … 127 silent); clients get 0 … 1, loudest first.
@@ -62,7 +72,13 @@ struct NodeEventRelay: Sendable {
                 "node": "\(node)", "peer": "\(change.peerNodeID)", "established": "\(change.established)",
             ])
             mesh?.submit(.trunkChanged(reporter: node, peer: change.peerNodeID, established: change.established))
-        case .trackPublished, .nodeDraining, nil:
+        case .nodeDraining(let draining):
+            logger.notice("node draining: migrating its participants", metadata: [
+                "node": "\(node)", "timeout": "\(draining.timeoutSeconds)s",
+            ])
+            await directory.markDraining(node)
+            rooms.deliver(.migrate(reason: "draining"), node: node)
+        case .trackPublished, nil:
             break
         }
     }

@@ -106,7 +106,8 @@ public struct SFUNodeClient: Sendable {
             TrunkReport(peer: trunk.peerNodeID, established: trunk.established, rttSeconds: trunk.rttSeconds,
                         oneWayDelaySeconds: trunk.oneWayDelaySeconds, loss: trunk.loss)
         }
-        return NodeReport(nodeID: stats.nodeID, region: stats.region, participants: Int(stats.participants), trunks: trunks)
+        return NodeReport(nodeID: stats.nodeID, region: stats.region, participants: Int(stats.participants),
+                          trunks: trunks, draining: stats.draining)
     }
 
     /// Streams the node's events to `handler` until the stream ends, fails or the task is cancelled.

@@ -40,6 +40,7 @@ final class ParticipantSession {
     var connectedTransports = (publisher: false, subscriber: false)
     var joinLatencyRecorded = false
     var joinedSent = false
+    var migrateSent = false
     var closing = false
 
     init(services: BackendServices, admission: Admission, outbox: Outbox,
@@ -193,6 +194,13 @@ final class ParticipantSession {
                 transportConnected(publisher: publisher)
             case .relayReady(let track, let error):
                 await relayReady(track, error: error)
+            case .migrate(let reason):
+                // The client reconnects; its new session (same identity) replaces this one.
+                if !migrateSent {
+                    migrateSent = true
+                    logger.info("asking the client to migrate", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
+                    send(ServerMessage.migrate(reason: reason))
+                }
             case .closed(let reason):
                 logger.debug("connection closing", metadata: ["reason": "\(reason)"])
                 closing = true

@@ -13,6 +13,8 @@ enum SessionInput: Sendable {
     /// A track published on another node can now be subscribed on this
     /// participant's node (relayed), or could not be (`error`).
     case relayReady(MediaTrackID, error: String?)
+    /// The participant's node is draining: tell the client to reconnect (`migrate`), once.
+    case migrate(reason: String)
     /// The socket closed, idled out or the backend is shutting down.
     case closed(reason: String)
 }
