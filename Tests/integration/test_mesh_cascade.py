@@ -339,7 +339,7 @@ def test_cascade_goes_through_the_middle_node_and_survives_its_stop(tmp_path):
             assert sent[("A", "C")] < 0.2 * sent[("A", "B")], sent
 
             stopped = time.monotonic()
-            mesh.nodes["B"].stop()
+            mesh.nodes["B"].stop(kill=True)  # a failure, not a drain (SIGTERM drains)
             await until(lambda: all(any(t > stopped + 0.2 for t in p.frame_times) for p in on_c), 10,
                         "video on C after B stopped")
             # The outage: the longest gap between frames around the stop, per subscriber on C.
