@@ -70,6 +70,11 @@ struct SFUCommand: AsyncParsableCommand {
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
         config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
         config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")
+        switch Environment.string("SRTP_AEAD") {
+        case nil, "openssl": config.srtpAEAD = .openSSL
+        case "libsrtp": config.srtpAEAD = .libsrtp
+        case let other?: throw ValidationError("SRTP_AEAD must be openssl or libsrtp, got \(other)")
+        }
         config.trunkPort = try trunkPort ?? Environment.int("TRUNK_PORT", range: 0...65535) ?? config.trunkPort
         config.meshCredentialPath = meshCredential ?? Environment.string("MESH_CREDENTIAL")
         config.meshNodeKeyPath = meshNodeKey

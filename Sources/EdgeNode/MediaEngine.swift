@@ -165,7 +165,8 @@ final class MediaEngine: @unchecked Sendable {
             let pair = try SRTPSessionPair(
                 profileID: material.profile.rawValue,
                 localMasterKey: local.key, localMasterSalt: local.salt,
-                remoteMasterKey: remote.key, remoteMasterSalt: remote.salt)
+                remoteMasterKey: remote.key, remoteMasterSalt: remote.salt,
+                configuration: configuration.srtpConfiguration)
             transport.srtpOutbound = pair.outbound
             transport.srtpInbound = pair.inbound
         } catch {

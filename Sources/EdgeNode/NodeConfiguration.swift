@@ -1,3 +1,4 @@
+import SRTP
 import Trunk
 
 /// Configuration of one SFU node (`edgemesh sfu`). Every field has the
@@ -50,7 +51,18 @@ public struct NodeConfiguration: Sendable {
     /// How long the trunk tick timer waits between runs (handshake retransmission, pings, liveness).
     public var trunkTickInterval: Duration = .milliseconds(50)
 
+    /// `SRTP_AEAD`: who implements the AES-GCM SRTP profiles, `openssl`
+    /// (default) or `libsrtp` (the baseline, for benchmarks side by side).
+    public var srtpAEAD: SRTPSession.AEADImplementation = .openSSL
+
     public init() {}
+
+    /// The SRTP session settings of every transport.
+    var srtpConfiguration: SRTPSession.Configuration {
+        var configuration = SRTPSession.Configuration()
+        configuration.aeadImplementation = srtpAEAD
+        return configuration
+    }
 
     /// The address in ICE candidates.
     public var candidateAddress: String { announceIP ?? bindHost }
