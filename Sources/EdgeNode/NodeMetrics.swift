@@ -34,9 +34,11 @@ final class NodeMetrics: Sendable {
     let producers: Gauge
     let consumers: Gauge
     private let drops: [DropReason: Counter]
+    let quality: QualityMetrics
 
     init(registry: MetricsRegistry, nodeID: String, region: String) {
         self.registry = registry
+        quality = QualityMetrics(registry: registry, nodeID: nodeID, region: region)
         let labels = [("node", nodeID), ("region", region)]
         func counter(_ name: String, _ help: String) -> Counter {
             registry.counter("edgemesh_sfu_\(name)", help: help, labels: labels)
