@@ -10,6 +10,8 @@ public struct PublisherConfiguration: Sendable {
     public var packetRate: Int = 1000
     /// Also publish an Opus track (50 packets/s).
     public var audio: Bool = false
+    /// Publish the VP8 track (false: an audio-only publisher; `audio` must then be true).
+    public var sendsVideo: Bool = true
     /// How often the pacer wakes up to send what is due.
     public var tick: TimeAmount = .milliseconds(1)
     /// Most packets sent in one tick; more due than that (the loop stalled) are skipped and counted.
@@ -58,7 +60,9 @@ public final class LoadPublisher: @unchecked Sendable {
     private let history: RetransmissionBuffer
 
     private init(transport: PeerTransport, configuration: PublisherConfiguration) throws(LoadPeersError) {
-        guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1 else {
+        guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1,
+              configuration.sendsVideo || configuration.audio
+        else {
             throw .invalidConfiguration(name: "publisher", value: "\(configuration)")
         }
         self.transport = transport
@@ -67,7 +71,8 @@ public final class LoadPublisher: @unchecked Sendable {
         if configuration.audio {
             audio = SyntheticOpusStream(ssrc: .random(in: 0x1000...0xFFFF_FFF0))
         }
-        self.offer = PublisherOffer(transport: transport.local, videoSSRC: video.ssrc, audioSSRC: audio?.ssrc)
+        self.offer = PublisherOffer(
+            transport: transport.local, videoSSRC: configuration.sendsVideo ? video.ssrc : nil, audioSSRC: audio?.ssrc)
         self.history = RetransmissionBuffer(slots: configuration.retransmissionSlots, slotSize: SyntheticVP8Stream.maximumPacketSize)
     }
 
@@ -135,6 +140,7 @@ public final class LoadPublisher: @unchecked Sendable {
         let elapsed = now &- startNanoseconds
         let videoTarget = elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
         var due = videoTarget > videoPaced ? videoTarget - videoPaced : 0
+        if !configuration.sendsVideo { due = 0 }
         if due > UInt64(configuration.maxBurst) {
             stats.packetsSkipped &+= due - UInt64(configuration.maxBurst)
             videoPaced &+= due - UInt64(configuration.maxBurst)

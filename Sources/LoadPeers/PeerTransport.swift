@@ -124,8 +124,10 @@ final class PeerTransport: @unchecked Sendable {
             var dtlsConfiguration = DTLSEndpoint.Configuration()
             dtlsConfiguration.mtu = configuration.mtu
             dtlsConfiguration.initialRetransmitTimeout = .milliseconds(200)
+            // RFC 5763 §5: the answerer's a=setup decides; a remote "active"
+            // (Janus answering our actpass offer) makes us the DTLS server.
             dtls = try dtlsContext.makeEndpoint(
-                role: .client, expectedPeerFingerprints: remote.fingerprints, configuration: dtlsConfiguration)
+                role: remote.setup == .active ? .server : .client, expectedPeerFingerprints: remote.fingerprints, configuration: dtlsConfiguration)
         } catch {
             promise.fail(LoadPeersError.transport("\(error)"))
             return promise.futureResult
@@ -234,7 +236,7 @@ final class PeerTransport: @unchecked Sendable {
             fail("dtls: \(error)")
             return
         }
-        guard dtls.state == .connected, state == .handshaking else { return }
+        guard dtls.state == .connected, state == .handshaking || state == .checking else { return }
         do {
             let material = try dtls.exportSRTPKeyingMaterial()
             let localKeys = material.localKeys(for: dtls.role)
