@@ -105,7 +105,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         } else {
             print(report.table)
         }
-        try? await group.shutdownGracefully()
+        // The event loops are left running: the process exits next, and late
+        // callbacks of closed peers must not hit a shut-down loop.
     }
 
     private static func defaults(for scenario: Scenario) -> (publishers: Int, subscribers: Int) {
@@ -126,6 +127,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         let packetRate = max(1, Int((Double(videoKbps) * 1000 / 8 / Double(packetSize)).rounded()))
         configuration.packetRate = packetRate
         configuration.video.packetsPerFrame = max(1, Int((Double(packetRate) / Double(frameRate)).rounded()))
+        configuration.framePacing = true
+        configuration.maxBurst = max(configuration.maxBurst, configuration.video.packetsPerFrame * 2)
         configuration.audio = audio || scenario == .audioFanout
         configuration.sendsVideo = scenario != .audioFanout
         return configuration

@@ -16,6 +16,10 @@ public struct PublisherConfiguration: Sendable {
     public var tick: TimeAmount = .milliseconds(1)
     /// Most packets sent in one tick; more due than that (the loop stalled) are skipped and counted.
     public var maxBurst: Int = 64
+    /// Send each video frame's packets together at its frame time (as a
+    /// browser does) instead of spreading packets evenly at `packetRate`:
+    /// the rate becomes `video.frameRate × video.packetsPerFrame`.
+    public var framePacing: Bool = false
     /// Packets kept for answering NACKs (RFC 4585 §6.2.1).
     public var retransmissionSlots: Int = 1024
 
@@ -138,7 +142,9 @@ public final class LoadPublisher: @unchecked Sendable {
     private func pace() {
         let now = MonotonicClock.nanoseconds()
         let elapsed = now &- startNanoseconds
-        let videoTarget = elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
+        let videoTarget = configuration.framePacing
+            ? (elapsed / 1_000 * UInt64(configuration.video.frameRate) / 1_000_000 + 1) * UInt64(configuration.video.packetsPerFrame)
+            : elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
         var due = videoTarget > videoPaced ? videoTarget - videoPaced : 0
         if !configuration.sendsVideo { due = 0 }
         if due > UInt64(configuration.maxBurst) {

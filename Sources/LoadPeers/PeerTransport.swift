@@ -132,7 +132,8 @@ final class PeerTransport: @unchecked Sendable {
             promise.fail(LoadPeersError.transport("\(error)"))
             return promise.futureResult
         }
-        check = ICEConnectivityCheck(remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag)
+        check = ICEConnectivityCheck(
+            remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag, localPassword: local.password)
         connected = promise
         state = .checking
         sendCheck()
@@ -192,11 +193,11 @@ final class PeerTransport: @unchecked Sendable {
 
     // MARK: receiving (on the loop)
 
-    func receive(_ bytes: UnsafeRawBufferPointer) {
+    func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress? = nil) {
         datagramsReceived &+= 1
         guard let first = bytes.first else { return }
         switch first {
-        case 0...3: receiveSTUN(bytes)
+        case 0...3: receiveSTUN(bytes, from: source)
         case 20...63: receiveDTLS(bytes)
         case 128...191:
             guard bytes.count >= 2 else { return }
@@ -205,8 +206,13 @@ final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer) {
+    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress?) {
         guard let check else { return }
+        if let source, let ip = source.ipAddress, let port = source.port, let address = STUNAddress.IP(ip),
+           let response = check.response(to: bytes, from: STUNAddress(ip: address, port: UInt16(clamping: port))) {
+            try? send(datagrams: [response], to: source)
+            return
+        }
         switch check.interpret(bytes) {
         case .success(let transactionID, _):
             guard let index = outstanding.firstIndex(of: transactionID) else { return }
@@ -351,7 +357,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let transport = holder.transport else { return }
         let envelope = unwrapInboundIn(data)
-        envelope.data.withUnsafeReadableBytes { transport.receive($0) }
+        envelope.data.withUnsafeReadableBytes { transport.receive($0, from: envelope.remoteAddress) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

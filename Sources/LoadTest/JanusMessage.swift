@@ -101,7 +101,11 @@ public enum JanusRequest {
         var entries: [(key: String, value: JSONValue)] = [
             ("janus", "message"), ("transaction", .string(transaction)), ("body", .object(body)),
         ]
-        if let jsep { entries.append(("jsep", .object(["type": .string(jsep.type), "sdp": .string(jsep.sdp)]))) }
+        // `trickle: false`: every candidate is in the SDP, none will follow
+        // (else Janus waits for trickled candidates before ICE can complete).
+        if let jsep {
+            entries.append(("jsep", .object(["type": .string(jsep.type), "sdp": .string(jsep.sdp), "trickle": false])))
+        }
         return JSONValue.object(JSONObject(entries)).serialized()
     }
 

@@ -57,6 +57,12 @@ public struct LoadTestRunner: Sendable {
             let window = await measure(everyone: everyone, meter: meter, progress: progress)
             // Leave.
             for handle in everyone { await handle.snapshot.leave?() }
+            await waitUntil(seconds: 5, meter: nil, progress: progress) { everyone.allSatisfy { $0.snapshot.finished } }
+            // Participants still connecting (or whose server did not close): closing their peers ends them.
+            for handle in everyone where !handle.snapshot.finished {
+                await handle.snapshot.publisher?.close()
+                await handle.snapshot.subscriber?.close()
+            }
             await waitUntil(seconds: 10, meter: nil, progress: progress) { everyone.allSatisfy { $0.snapshot.finished } }
             tasks.cancelAll()
             _ = startedAt
