@@ -65,6 +65,8 @@ final class PeerTransport: @unchecked Sendable {
     private var connected: EventLoopPromise<Void>?
     private let scratch: UnsafeMutableRawBufferPointer
     private var rtpCounter = 0
+    private var nextCheckAt: UInt64 = 0
+    private var checkBackoff: UInt64 = 50_000_000
 
     // Counters (read on the loop).
     private(set) var datagramsReceived: UInt64 = 0
@@ -136,6 +138,8 @@ final class PeerTransport: @unchecked Sendable {
             remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag, localPassword: local.password)
         connected = promise
         state = .checking
+        checkBackoff = UInt64(max(1, configuration.checkInterval.nanoseconds))
+        nextCheckAt = MonotonicClock.nanoseconds() &+ checkBackoff
         sendCheck()
         timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.checkInterval, delay: configuration.checkInterval) {
             [weak self] _ in self?.handshakeTick()
@@ -151,6 +155,12 @@ final class PeerTransport: @unchecked Sendable {
     private func handshakeTick() {
         switch state {
         case .checking:
+            // Back off (50, 100, 200, 400, 500 ms …) so a busy server is not
+            // flooded with retransmitted checks (RFC 8445 §14 paces checks).
+            let now = MonotonicClock.nanoseconds()
+            guard now >= nextCheckAt else { return }
+            checkBackoff = min(checkBackoff * 2, 500_000_000)
+            nextCheckAt = now &+ checkBackoff
             sendCheck()
         case .handshaking:
             guard let dtls, let due = dtls.timeUntilTimeout(), due <= .zero else { return }
@@ -169,7 +179,7 @@ final class PeerTransport: @unchecked Sendable {
         do {
             let (bytes, transactionID) = try check.request()
             outstanding.append(transactionID)
-            if outstanding.count > 8 { outstanding.removeFirst() }
+            if outstanding.count > 64 { outstanding.removeFirst() }
             checksSent &+= 1
             try send(datagrams: [bytes], to: remoteAddress)
         } catch {
