@@ -75,6 +75,18 @@ def wait_ns_http(url, timeout=30):
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
+def wait_ns_healthy_node(url, timeout=30):
+    """Until the backend lists a healthy SFU node (joins before that get no_sfu_available)."""
+    code = ("import json,sys,urllib.request;r=json.loads(urllib.request.urlopen(sys.argv[1],timeout=1).read());"
+            "sys.exit(0 if any(n['healthy'] for g in r for n in g['nodes']) else 1)")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if subprocess.run(in_ns(sys.executable, "-c", code, url), capture_output=True).returncode == 0:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"no healthy SFU node at {url} in {timeout} s")
+
+
 class Server:
     def __init__(self, name, command, log_path):
         self.name = name
@@ -147,6 +159,7 @@ def main():
         janus = Server("janus", [*pin(0), "janus", "-F", str(janus_cfg.parent), "-C", str(janus_cfg)], work / "janus.log")
         servers.append(janus)
         wait_ns_http("http://127.0.0.1:18090/healthz")
+        wait_ns_healthy_node("http://127.0.0.1:18090/v1/regions")
         wait_ns_http(f"http://{JANUS_ADDR}:8088/janus/info")
 
         targets = {
@@ -171,8 +184,8 @@ def main():
                 data["shape"], data["n"] = shape, n
                 results.append(data)
                 print(f"   fwd {data['receivedPacketsPerSecond']:.0f} pps, loss {data['lossPercent']:.3f} %, "
-                      f"p99 {data['latencyMs']['p99']} ms, CPU-s/M {data.get('sfu', {}).get('cpuSecondsPerMillionPackets')}",
-                      flush=True)
+                      f"p99 {data['latencyMs'].get('p99')} ms, CPU-s/M {(data.get('sfu') or {}).get('cpuSecondsPerMillionPackets')}, "
+                      f"failures {len(data['failures'])}", flush=True)
         bursts = []
         for name, (target_args, janus_rooms) in targets.items():
             extra = ["--room", str(next(room_iter))] if janus_rooms else []
@@ -181,7 +194,7 @@ def main():
                                      "--join-concurrency", "0", "--duration", "2", "--join-timeout", "60", "--no-audio",
                                      "--video-kbps", "600"], work / f"burst-{name}.log", timeout=300)
             bursts.append(data)
-            print(f"   join ms p50 {data['joinVideoMs']['p50']} p99 {data['joinVideoMs']['p99']}", flush=True)
+            print(f"   join ms p50 {data['joinVideoMs'].get('p50')} p99 {data['joinVideoMs'].get('p99')}", flush=True)
     finally:
         for server in servers:
             server.stop()

@@ -70,6 +70,11 @@ public struct EdgeMeshDriver: SignalingDriver {
                 try await Self.converse(
                     handle: handle, inbound: inbound, outbound: outbound, publisher: pub, subscriber: sub)
             }
+            if handle.snapshot.joinedAt == nil {
+                // A refused upgrade or a close before `joined` (no_sfu_available, …).
+                let errors = handle.snapshot.serverErrors.joined(separator: "; ")
+                handle.fail("socket closed before joined" + (errors.isEmpty ? "" : " (\(errors))"))
+            }
         } catch {
             handle.fail("\(error)")
         }

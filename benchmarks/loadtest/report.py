@@ -65,8 +65,8 @@ def markdown(meta, results, bursts):
             lines.append(
                 f"| {shape} | {n} | {run['target']} | {fmt(run['receivedPacketsPerSecond'], 0)} | "
                 f"{fmt(per_million(run), 2)} | {fmt(ratio, 2) if run is em else ''} | "
-                f"{fmt(run['latencyMs']['p50'], 2)} / {fmt(run['latencyMs']['p99'], 2)} | "
-                f"{fmt(run['lossPercent'], 3)} | {fmt(join['p50'], 0)} / {fmt(join['p99'], 0)} | {len(run['failures'])} |")
+                f"{fmt(run['latencyMs'].get('p50'), 2)} / {fmt(run['latencyMs'].get('p99'), 2)} | "
+                f"{fmt(run['lossPercent'], 3)} | {fmt(join.get('p50'), 0)} / {fmt(join.get('p99'), 0)} | {len(run['failures'])} |")
     lines += ["", "## Join burst", "",
               "Subscribers joining all at once (1 video publisher already sending); join time = WebSocket",
               "(EdgeMesh) or first HTTP request (Janus) started → first video packet received.", "",
@@ -74,8 +74,8 @@ def markdown(meta, results, bursts):
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for run in bursts:
         j = run["joinVideoMs"]
-        lines.append(f"| {run['target']} | {run['subscribers']} | {run['receiving']} | {fmt(j['p50'], 0)} | "
-                     f"{fmt(j['p90'], 0)} | {fmt(j['p99'], 0)} | {fmt(j['max'], 0)} | {len(run['failures'])} |")
+        lines.append(f"| {run['target']} | {run['subscribers']} | {run['receiving']} | {fmt(j.get('p50'), 0)} | "
+                     f"{fmt(j.get('p90'), 0)} | {fmt(j.get('p99'), 0)} | {fmt(j.get('max'), 0)} | {len(run['failures'])} |")
     lines += ["", "Targets (issue 9): EdgeMesh at most half Janus's CPU per forwarded packet at every N (ratio ≤ 0.5)",
               "with equal or lower p99 and loss; join p50 < 150 ms and p99 < 400 ms for 100 joins in a burst.", ""]
     return "\n".join(lines) + "\n"
@@ -93,7 +93,7 @@ def chart(results, path):
     positions = range(len(rows))
     for offset, index, name, color in ((-width / 2, 2, "EdgeMesh", "#2b7bb9"), (width / 2, 3, "Janus", "#d95f02")):
         cpu = [per_million(row[index]) or 0 if row[index] else 0 for row in rows]
-        p99 = [(row[index]["latencyMs"]["p99"] or 0) if row[index] else 0 for row in rows]
+        p99 = [(row[index]["latencyMs"].get("p99") or 0) if row[index] else 0 for row in rows]
         cpu_axis.bar([p + offset for p in positions], cpu, width, label=name, color=color)
         latency_axis.bar([p + offset for p in positions], p99, width, label=name, color=color)
     cpu_axis.set_title("SFU CPU-seconds per million forwarded packets (lower is better)")
