@@ -1,4 +1,4 @@
-import LoadTest
+@testable import LoadTest
 import Testing
 
 /// Replies and events as Janus 1.1's HTTP transport writes them.
