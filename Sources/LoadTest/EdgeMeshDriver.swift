@@ -129,7 +129,10 @@ public struct EdgeMeshDriver: SignalingDriver {
                         tasks.addTask {
                             do {
                                 try await subscriber.connect()
-                                handle.update { $0.subscriberConnected = true }
+                                handle.update {
+                                    $0.subscriberConnected = true
+                                    $0.subscriberConnectedAt = MonotonicClock.nanoseconds()
+                                }
                             } catch {
                                 handle.fail("subscriber: \(error)")
                             }

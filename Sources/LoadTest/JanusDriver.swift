@@ -67,7 +67,10 @@ public struct JanusDriver: SignalingDriver {
                     "/janus/\(session)/\(pluginHandle)",
                     JanusRequest.message(transaction: Self.transaction(), body: JanusRequest.start, jsep: ("answer", answer)))
                 try await subscriber.connect()
-                handle.update { $0.subscriberConnected = true }
+                handle.update {
+                    $0.subscriberConnected = true
+                    $0.subscriberConnectedAt = MonotonicClock.nanoseconds()
+                }
             }
             // Until the session is destroyed (leave) or lost.
             while await iterator.next() != nil {}

@@ -65,6 +65,10 @@ public struct LoadTestReport: Codable, Sendable {
     public var joinMs: Distribution
     /// WebSocket open → first video packet, ms (video scenarios).
     public var joinVideoMs: Distribution
+    /// The parts of a join: WebSocket open → `joined` (signaling), and → the
+    /// subscriber's DTLS handshake done (signaling + SDP + ICE + DTLS), ms.
+    public var joinSignalingMs = Distribution(values: [])
+    public var joinConnectedMs = Distribution(values: [])
     public var tracks: [TrackReport]
     public var packetsSent: UInt64
     public var packetsReceived: UInt64
@@ -91,6 +95,9 @@ extension LoadTestReport {
         lines.append("\(target) \(scenario): \(publishers) publishers, \(subscribers) subscribers, window \(Self.format(windowSeconds, decimals: 1)) s")
         lines.append("participants \(participants), joined \(joined), receiving media \(receiving), failures \(failures.count)")
         lines.append("join (ws open → first packet) ms: p50 \(ms(joinMs.p50))  p90 \(ms(joinMs.p90))  p99 \(ms(joinMs.p99))  max \(ms(joinMs.max))  (n=\(joinMs.count))")
+        if joinConnectedMs.count > 0 {
+            lines.append("  of which ws open → joined ms: p50 \(ms(joinSignalingMs.p50))  p99 \(ms(joinSignalingMs.p99));  → DTLS connected ms: p50 \(ms(joinConnectedMs.p50))  p99 \(ms(joinConnectedMs.p99))")
+        }
         if joinVideoMs.count > 0 {
             lines.append("join (ws open → first video) ms: p50 \(ms(joinVideoMs.p50))  p90 \(ms(joinVideoMs.p90))  p99 \(ms(joinVideoMs.p99))  max \(ms(joinVideoMs.max))")
         }

@@ -42,6 +42,8 @@ public final class ParticipantHandle: Sendable {
         public var subscriber: LoadSubscriber?
         public var publisherConnected = false
         public var subscriberConnected = false
+        /// Time the subscriber's DTLS handshake completed (SRTP keyed).
+        public var subscriberConnectedAt: UInt64?
         /// Set when the participant has ended (left or failed).
         public var finished = false
         /// The first thing that went wrong.

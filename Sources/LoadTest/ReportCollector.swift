@@ -9,6 +9,8 @@ struct ReportCollector {
     var failures: [String] = []
     var joinMs: [Double] = []
     var joinVideoMs: [Double] = []
+    var joinSignalingMs: [Double] = []
+    var joinConnectedMs: [Double] = []
     var packetsSent: UInt64 = 0
     var totals = StreamReceiveStatistics.Totals()
     var latency = LatencyHistogram()
@@ -37,6 +39,12 @@ struct ReportCollector {
             publisherPLIs += stats.pliReceived + stats.firReceived
         }
         guard let subscriber = state.subscriber, let stats = try? await subscriber.statistics() else { return }
+        if let started = state.startedAt {
+            if let joined = state.joinedAt, joined >= started { joinSignalingMs.append(Double(joined - started) / 1e6) }
+            if let connected = state.subscriberConnectedAt, connected >= started {
+                joinConnectedMs.append(Double(connected - started) / 1e6)
+            }
+        }
         if let first = stats.firstPacketAt, let started = state.startedAt, first >= started {
             receiving += 1
             joinMs.append(Double(first - started) / 1e6)
@@ -76,7 +84,7 @@ struct ReportCollector {
                     ? Double(entry.bytes) * 8 / 1000 / windowSeconds / Double(entry.receivers) : 0,
                 jitterMs: entry.receivers > 0 ? entry.jitter / Double(entry.receivers) : 0)
         }
-        return LoadTestReport(
+        var report = LoadTestReport(
             target: target, scenario: shape.scenario.rawValue, publishers: publisherCount, subscribers: subscriberCount,
             windowSeconds: windowSeconds, participants: participants, joined: joined, receiving: receiving,
             failures: failures, joinMs: Distribution(values: joinMs), joinVideoMs: Distribution(values: joinVideoMs),
@@ -89,6 +97,9 @@ struct ReportCollector {
                 max: latencyValues.3),
             nacksSent: nacksSent, plisSent: plisSent, publisherNacksReceived: publisherNacks,
             publisherPlisReceived: publisherPLIs, sfu: nil, loadGeneratorCPUSeconds: 0)
+        report.joinSignalingMs = Distribution(values: joinSignalingMs)
+        report.joinConnectedMs = Distribution(values: joinConnectedMs)
+        return report
     }
 }
 
