@@ -10,6 +10,9 @@ public struct PeerConfiguration: Sendable {
     public var bindHost: String = "127.0.0.1"
     /// Connectivity checks are repeated this often until one is answered.
     public var checkInterval: TimeAmount = .milliseconds(50)
+    /// Unanswered checks are repeated at growing intervals (×2 from
+    /// `checkInterval`) up to this one.
+    public var maxCheckInterval: TimeAmount = .milliseconds(100)
     /// Consent refresh (RFC 7675 §5.1 says 5 s on average) once connected.
     public var consentInterval: TimeAmount = .seconds(5)
     /// Datagrams read per `recvmmsg` call.
@@ -155,11 +158,11 @@ final class PeerTransport: @unchecked Sendable {
     private func handshakeTick() {
         switch state {
         case .checking:
-            // Back off (50, 100, 200, 400, 500 ms …) so a busy server is not
-            // flooded with retransmitted checks (RFC 8445 §14 paces checks).
+            // Back off (50, 100 ms … up to maxCheckInterval) so a busy server
+            // is not flooded with retransmitted checks (RFC 8445 §14 paces checks).
             let now = MonotonicClock.nanoseconds()
             guard now >= nextCheckAt else { return }
-            checkBackoff = min(checkBackoff * 2, 500_000_000)
+            checkBackoff = min(checkBackoff * 2, UInt64(max(1, configuration.maxCheckInterval.nanoseconds)))
             nextCheckAt = now &+ checkBackoff
             sendCheck()
         case .handshaking:
