@@ -1,4 +1,7 @@
-"""Markdown table and chart for benchmarks/loadtest_vs_janus.py."""
+"""Markdown table and chart for benchmarks/loadtest_vs_janus.py.
+
+    python benchmarks/loadtest/report.py benchmarks/results/loadtest-raw.json   # rewrite loadtest.md and .png
+"""
 
 
 def cpu_model():
@@ -15,6 +18,11 @@ def fmt(value, digits=1):
     if value is None:
         return "–"
     return f"{value:,.{digits}f}"
+
+
+def part(run, key):
+    values = run.get(key) or {}
+    return f"{fmt(values.get('p50'), 0)} / {fmt(values.get('p99'), 0)}"
 
 
 def per_million(run):
@@ -70,12 +78,13 @@ def markdown(meta, results, bursts):
     lines += ["", "## Join burst", "",
               "Subscribers joining all at once (1 video publisher already sending); join time = WebSocket",
               "(EdgeMesh) or first HTTP request (Janus) started → first video packet received.", "",
-              "| SFU | joins | receiving | join p50 (ms) | p90 | p99 | max | failures |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+              "| SFU | joins | receiving | join p50 (ms) | p90 | p99 | max | → joined p50 / p99 | → DTLS done p50 / p99 | failures |",
+              "|---|---:|---:|---:|---:|---:|---:|---|---|---:|"]
     for run in bursts:
         j = run["joinVideoMs"]
         lines.append(f"| {run['target']} | {run['subscribers']} | {run['receiving']} | {fmt(j.get('p50'), 0)} | "
-                     f"{fmt(j.get('p90'), 0)} | {fmt(j.get('p99'), 0)} | {fmt(j.get('max'), 0)} | {len(run['failures'])} |")
+                     f"{fmt(j.get('p90'), 0)} | {fmt(j.get('p99'), 0)} | {fmt(j.get('max'), 0)} | "
+                     f"{part(run, 'joinSignalingMs')} | {part(run, 'joinConnectedMs')} | {len(run['failures'])} |")
     lines += ["", "Targets (issue 9): EdgeMesh at most half Janus's CPU per forwarded packet at every N (ratio ≤ 0.5)",
               "with equal or lower p99 and loss; join p50 < 150 ms and p99 < 400 ms for 100 joins in a burst.", ""]
     return "\n".join(lines) + "\n"
@@ -105,3 +114,14 @@ def chart(results, path):
         axis.grid(axis="y", alpha=0.3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    import json
+    import pathlib
+    import sys
+
+    raw = pathlib.Path(sys.argv[1])
+    data = json.loads(raw.read_text())
+    (raw.parent / "loadtest.md").write_text(markdown(data["meta"], data["runs"], data["bursts"]))
+    chart(data["runs"], raw.parent / "loadtest.png")
