@@ -31,11 +31,11 @@ extension MediaEngine {
         for transports in participants.values {
             for transport in [transports.publisher, transports.subscriber] {
                 guard let dtls = transport.dtls, transport.state == .handshaking,
-                      let address = transport.remoteAddress
+                      let path = transport.remotePath
                 else { continue }
                 guard let due = dtls.timeUntilTimeout(), due <= .zero else { continue }
                 do {
-                    for datagram in try dtls.handleTimeout() { send(datagram, to: address) }
+                    for datagram in try dtls.handleTimeout() { send(datagram, via: path) }
                 } catch {
                     failTransport(transport, reason: "dtls timeout: \(error)")
                 }

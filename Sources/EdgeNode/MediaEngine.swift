@@ -24,6 +24,8 @@ final class MediaEngine: @unchecked Sendable {
     var channel: (any Channel)?
     var channelV6: (any Channel)?
     var rtcPort: Int = 0
+    /// The ICE-TCP listener's port (nil: no TCP candidate).
+    var rtcTCPPort: Int?
 
     var rooms: [RoomName: Room] = [:]
     var participants: [ParticipantKey: ParticipantTransports] = [:]
@@ -63,17 +65,19 @@ final class MediaEngine: @unchecked Sendable {
     func receive(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
         metrics.datagramsReceived.increment()
         switch Demultiplexer.classify(bytes) {
-        case .stun: receiveSTUN(bytes, from: address)
-        case .dtls: receiveDTLS(bytes, from: address)
-        case .rtp: receiveSRTP(bytes, from: address, isRTCP: false)
-        case .rtcp: receiveSRTP(bytes, from: address, isRTCP: true)
+        case .stun: receiveSTUN(bytes, path: .udp(address), known: transportsByAddress[address])
+        case .dtls: receiveDTLS(bytes, path: .udp(address), transport: transportsByAddress[address])
+        case .rtp: receiveSRTP(bytes, transport: transportsByAddress[address], isRTCP: false)
+        case .rtcp: receiveSRTP(bytes, transport: transportsByAddress[address], isRTCP: true)
         case .unknown: metrics.drop(.malformed)
         }
     }
 
-    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
+    /// A STUN packet on `path`; `known` is the transport that path is selected for.
+    func receiveSTUN(_ bytes: UnsafeRawBufferPointer, path: MediaPath, known: WebRTCTransport?) {
+        let address = path.remoteAddress
         let transport: WebRTCTransport
-        if let known = transportsByAddress[address] {
+        if let known {
             transport = known
         } else {
             guard let username = ICEUsername(peekingRequest: bytes),
@@ -93,14 +97,17 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.malformed)
             return
         }
-        let actions = ice.handle(bytes, from: address, sourceAddress: stunAddress, now: clock.nowDuration)
+        let actions = ice.handle(bytes, from: path, sourceAddress: stunAddress, now: clock.nowDuration)
         transport.ice = ice
         for action in actions {
             switch action {
             case .send(let response, to: let destination):
-                send(response, to: destination)
+                if case .tcp(let connection) = destination, connection.boundTransport == nil {
+                    connection.boundTransport = transport
+                }
+                send(response, via: destination)
             case .nominated(let nominated):
-                nominate(transport, address: nominated)
+                nominate(transport, path: nominated)
             case .drop(let reason):
                 metrics.drop(reason == .stunIntegrity ? .stunIntegrity : .malformed)
             case .consentExpired:
@@ -109,37 +116,34 @@ final class MediaEngine: @unchecked Sendable {
         }
     }
 
-    private func nominate(_ transport: WebRTCTransport, address: SocketAddress) {
-        if let old = transport.remoteAddress, old != address {
-            transportsByAddress[old] = nil
-        }
-        transport.remoteAddress = address
-        transportsByAddress[address] = transport
+    private func nominate(_ transport: WebRTCTransport, path: MediaPath) {
+        select(path, for: transport)
         guard transport.state == .checking, let dtls = transport.dtls else { return }
         transport.moveTo(.handshaking)
         if dtls.role == .client {
             do {
-                for datagram in try dtls.start() { send(datagram, to: address) }
+                for datagram in try dtls.start() { send(datagram, via: path) }
             } catch {
                 failTransport(transport, reason: "dtls: \(error)")
             }
         }
     }
 
-    private func receiveDTLS(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
-        guard let transport = transportsByAddress[address], let dtls = transport.dtls else {
+    /// A DTLS record on `path`; `transport` is the one that path is selected for.
+    func receiveDTLS(_ bytes: UnsafeRawBufferPointer, path: MediaPath, transport: WebRTCTransport?) {
+        guard let transport, let dtls = transport.dtls else {
             metrics.drop(.unknownTransport)
             return
         }
         do {
             let replies = try dtls.receive(bytes)
-            for datagram in replies { send(datagram, to: address) }
+            for datagram in replies { send(datagram, via: path) }
         } catch DTLSError.malformedRecord {
             metrics.drop(.dtls)
             return
         } catch {
             metrics.drop(.dtls)
-            for datagram in dtls.takeOutgoingDatagrams() { send(datagram, to: address) }
+            for datagram in dtls.takeOutgoingDatagrams() { send(datagram, via: path) }
             failTransport(transport, reason: "dtls: \(error)")
             return
         }
@@ -179,8 +183,9 @@ final class MediaEngine: @unchecked Sendable {
         }
     }
 
-    private func receiveSRTP(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress, isRTCP: Bool) {
-        guard let transport = transportsByAddress[address], transport.isConnected,
+    /// An SRTP or SRTCP packet for `transport` (the one its path is selected for).
+    func receiveSRTP(_ bytes: UnsafeRawBufferPointer, transport: WebRTCTransport?, isRTCP: Bool) {
+        guard let transport, transport.isConnected,
               let srtp = transport.srtpInbound
         else {
             metrics.drop(.unknownTransport)
@@ -207,6 +212,7 @@ final class MediaEngine: @unchecked Sendable {
             return
         }
         let packet = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
+        metrics.paths.packetsReceived[transport.pathKind.rawValue].increment()
         if isRTCP {
             receiveRTCP(packet, on: transport)
         } else if transport.role == .publisher {
@@ -228,10 +234,25 @@ final class MediaEngine: @unchecked Sendable {
     /// Protects a plaintext RTP or RTCP packet written by `write` for `transport` and queues it
     /// (flushed at the end of the read batch or the timer tick).
     func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
-        guard let address = transport.remoteAddress, let channel = channel(for: address),
-              let srtp = transport.srtpOutbound
-        else { return }
-        var buffer = channel.allocator.buffer(capacity: maxLength + SRTPSession.maxTrailer)
+        guard let path = transport.remotePath, let srtp = transport.srtpOutbound else { return }
+        // A cheap switch: UDP (the hot path) and ICE-TCP differ only in the
+        // socket and the RFC 4571 length prefix reserved in front.
+        let udpChannel: (any Channel)?
+        let allocator: ByteBufferAllocator
+        let headroom: Int
+        switch path {
+        case .udp(let address):
+            guard let channel = channel(for: address) else { return }
+            udpChannel = channel
+            allocator = channel.allocator
+            headroom = 0
+        case .tcp(let connection):
+            udpChannel = nil
+            allocator = connection.allocator
+            headroom = RFC4571Framer.headerLength
+        }
+        var buffer = allocator.buffer(capacity: headroom + maxLength + SRTPSession.maxTrailer)
+        if headroom > 0 { buffer.writeInteger(UInt16(0)) }
         let ok: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxLength + SRTPSession.maxTrailer) { out in
             guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
             do {
@@ -246,9 +267,20 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.srtpProtect)
             return
         }
+        let protectedLength = buffer.readableBytes - headroom
         transport.packetsSent &+= 1
-        transport.bytesSent &+= UInt64(buffer.readableBytes)
-        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        transport.bytesSent &+= UInt64(protectedLength)
+        let kind = transport.pathKind.rawValue
+        metrics.paths.packetsSent[kind].increment()
+        metrics.paths.bytesSent[kind].increment(by: UInt64(protectedLength))
+        switch path {
+        case .udp(let address):
+            udpChannel?.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        case .tcp(let connection):
+            // RFC 4571 LENGTH: the protected packet after the 2-byte prefix.
+            buffer.setInteger(UInt16(truncatingIfNeeded: protectedLength), at: buffer.readerIndex)
+            connection.send(frame: buffer)
+        }
     }
 
     func flush() {

@@ -39,10 +39,13 @@ public struct NodeService: Sendable {
         } else {
             nil
         }
+        let tcpChannel = try await bindTCP(engine: engine, udpPort: rtcPort)
+        let rtcTCPPort = tcpChannel?.localAddress?.port
         try await eventLoop.submit {
             engine.channel = channel
             engine.channelV6 = channelV6
             engine.rtcPort = rtcPort
+            engine.rtcTCPPort = rtcTCPPort
             engine.startTimers()
         }.get()
         let metricsServer = try await MetricsServer.start(
@@ -67,11 +70,13 @@ public struct NodeService: Sendable {
                 if let address = try await grpcServer.listeningAddress {
                     let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
                     onReady(BoundPorts(
-                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort))
+                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
+                        rtcTCP: rtcTCPPort))
                 }
                 logger.info("sfu node ready", metadata: [
                     "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
                     "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
+                    "rtc-tcp": "\(rtcTCPPort.map { "\(configuration.candidateAddress):\($0)/tcp" } ?? "off")",
                     "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
                     "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
                 ])
@@ -81,6 +86,7 @@ public struct NodeService: Sendable {
             events.finishAll()
             channel.close(promise: nil)
             channelV6?.close(promise: nil)
+            tcpChannel?.close(promise: nil)
             metricsServer.closeNow()
         }
     }
@@ -91,4 +97,23 @@ public struct BoundPorts: Sendable {
     public let grpc: Int
     public let rtc: Int
     public let metrics: Int
+    /// The ICE-TCP listener's port (nil: off).
+    public let rtcTCP: Int?
+}
+
+extension NodeService {
+    /// Binds the ICE-TCP listener: `rtcTCPPort`, or the UDP port's number
+    /// (any free port if that number is taken over TCP).
+    func bindTCP(engine: MediaEngine, udpPort: Int) async throws -> (any Channel)? {
+        guard configuration.rtcTCPEnabled else { return nil }
+        if let port = configuration.rtcTCPPort {
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: port)
+        }
+        do {
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: udpPort)
+        } catch {
+            logger.warning("rtc tcp port \(udpPort) is taken; using a free port", metadata: ["error": "\(error)"])
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: 0)
+        }
+    }
 }

@@ -35,13 +35,15 @@ final class WebRTCTransport {
     let localPassword: String
     private(set) var state: State = .new
 
-    var ice: ICELiteResponder<SocketAddress>?
+    var ice: ICELiteResponder<MediaPath>?
     var dtls: DTLSEndpoint?
     var srtpInbound: SRTPSession?
     var srtpOutbound: SRTPSession?
-    /// The nominated remote address (RFC 8445: packets go where the last
-    /// nominated binding request came from).
-    var remoteAddress: SocketAddress?
+    /// The nominated path (RFC 8445: packets go where the last nominated
+    /// binding request came from): a UDP address or an ICE-TCP connection.
+    var remotePath: MediaPath?
+    /// How the selected path reaches the client (metrics label).
+    var pathKind: PathKind = .udp
     /// Header extension ids the remote side negotiated, by URI.
     var extensionIDs = NegotiatedExtensions()
     /// When the transport was created (for handshake timeouts).

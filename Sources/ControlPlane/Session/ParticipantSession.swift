@@ -138,7 +138,8 @@ final class ParticipantSession {
         send(ServerMessage.joined(
             room: room.rawValue, sid: roomSID, me: record, grants: grants, others: others,
             sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName),
-            iceServers: services.configuration.iceServers))
+            iceServers: services.configuration.iceServers
+                + (services.configuration.turn.map { [$0.iceServer(participant: participantID.rawValue)] } ?? [])))
         joinedSent = true
         metrics.joins.increment()
         metrics.participants.add(1)

@@ -1,0 +1,73 @@
+import NIOCore
+
+extension MediaEngine {
+    /// One RFC 4571 frame from an ICE-TCP connection: the same RFC 7983
+    /// demultiplexing as a UDP datagram. Once the connection is a transport's
+    /// nominated path, it names the transport directly (no address lookup).
+    func receive(_ bytes: UnsafeRawBufferPointer, on connection: TCPMediaConnection) {
+        let path = MediaPath.tcp(connection)
+        let nominated = connection.nominatedTransport
+        switch Demultiplexer.classify(bytes) {
+        case .stun: receiveSTUN(bytes, path: path, known: nominated)
+        case .dtls: receiveDTLS(bytes, path: path, transport: nominated)
+        case .rtp: receiveSRTP(bytes, transport: nominated, isRTCP: false)
+        case .rtcp: receiveSRTP(bytes, transport: nominated, isRTCP: true)
+        case .unknown: metrics.drop(.malformed)
+        }
+    }
+
+    /// Sends a STUN or DTLS packet on `path` (framed on TCP).
+    func send(_ datagram: [UInt8], via path: MediaPath) {
+        switch path {
+        case .udp(let address): send(datagram, to: address)
+        case .tcp(let connection): connection.send(packet: datagram)
+        }
+    }
+
+    /// Makes `path` the transport's selected path (RFC 8445 §7.3.1.5: media
+    /// goes where the last nomination came from), forgetting the old one.
+    func select(_ path: MediaPath, for transport: WebRTCTransport) {
+        if let old = transport.remotePath, old != path { release(old, of: transport) }
+        let changed = transport.remotePath != path
+        transport.remotePath = path
+        switch path {
+        case .udp(let address): transportsByAddress[address] = transport
+        case .tcp(let connection): connection.nominatedTransport = transport
+        }
+        guard changed else { return }
+        transport.pathKind = pathKind(of: path)
+        metrics.paths.selected[transport.pathKind.rawValue].increment()
+    }
+
+    /// Unhooks `path` from `transport` (closing a TCP connection: nothing else uses it).
+    func release(_ path: MediaPath, of transport: WebRTCTransport) {
+        switch path {
+        case .udp(let address):
+            if transportsByAddress[address] === transport { transportsByAddress[address] = nil }
+        case .tcp(let connection):
+            if connection.nominatedTransport === transport || connection.boundTransport === transport {
+                closeTCP(connection, reason: .transportClosed)
+            }
+        }
+    }
+
+    /// Closes an ICE-TCP connection; a transport whose selected path it was
+    /// has lost its only way to the client and fails.
+    func closeTCP(_ connection: TCPMediaConnection, reason: TCPCloseReason) {
+        guard !connection.isClosed else { return }
+        let transport = connection.nominatedTransport
+        connection.close(reason: reason)
+        if let transport, transport.remotePath == .tcp(connection), !transport.isClosed {
+            failTransport(transport, reason: "ice-tcp connection closed (\(reason.rawValue))")
+        }
+    }
+
+    private func pathKind(of path: MediaPath) -> PathKind {
+        switch path {
+        case .tcp: return .tcp
+        case .udp(let address):
+            guard !configuration.relayIPs.isEmpty, let ip = address.ipAddress else { return .udp }
+            return configuration.relayIPs.contains(ip) ? .relay : .udp
+        }
+    }
+}
