@@ -81,3 +81,27 @@ class LoopThread:
     def close(self):
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+
+def bench_bin() -> str:
+    import os
+    from conftest import edgemesh_bin
+    path = os.path.join(os.path.dirname(edgemesh_bin()), "edgemesh-bench")
+    assert os.access(path, os.X_OK), f"edgemesh-bench not found at {path}; run swift build"
+    return path
+
+
+def fanout_command(node, subscribers=4, rate=400, duration=6.0, warmup=2.0, stalled=0):
+    """`edgemesh-bench fanout` against `node`: synthetic VP8 at `rate` packets/s to
+    `subscribers` UDP subscribers (loss from sequence gaps, latency from the send
+    time in each packet), plus `stalled` ICE-TCP subscribers that stop reading."""
+    return [bench_bin(), "fanout", "--sfu-grpc", f"127.0.0.1:{node.grpc_port}", "--sfu-pid", str(node.proc.pid),
+            "--subscribers", str(subscribers), "--rate", str(rate), "--duration", str(duration),
+            "--warmup", str(warmup), "--stalled-tcp-subscribers", str(stalled), "--json"]
+
+
+def run_fanout(node, **kwargs) -> dict:
+    import json
+    result = subprocess.run(fanout_command(node, **kwargs), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
