@@ -2,7 +2,9 @@
 Chromium behind a firewall that drops all its UDP to the SFU publishes and
 receives video over TCP, next to a UDP participant (aiortc) in the same room;
 garbage on the TCP port is closed and counted while a call goes on."""
+import json
 import socket
+import subprocess
 import time
 
 import aioice.ice
@@ -11,7 +13,7 @@ import pytest
 import peers  # noqa: F401 - patches aioice first; re-patched below
 from browser import StaticServer, call, chromium
 from conftest import generated_stubs, wait_until
-from sfu_tcp_helpers import UDP_PEER_IP, Firewall, LoopThread, metric_sum, start_sfu
+from sfu_tcp_helpers import UDP_PEER_IP, Firewall, LoopThread, fanout_command, metric_sum, start_sfu
 from peers import MovingVideoTrack, RTCSessionDescription, Subscriber, new_peer_connection
 
 ROOM = "tcp-room"
@@ -141,39 +143,63 @@ def _closed_by_server(sock, deadline_s):
 
 
 def test_garbage_on_the_tcp_port_is_closed_and_counted(node, stub):
+    """Wrong framing, a 64 KiB length, a non-ICE first frame, one byte per
+    second and a flood of connections from one address are all closed and
+    counted, while a call on the same node (the fan-out peers: 1 publisher,
+    2 subscribers) loses nothing."""
     pb, sfu = stub
     port = node.rtc_tcp_port
-    # Wrong framing: an HTTP request read as RFC 4571 has LENGTH 0x4745 (18245 > the frame limit).
-    http = _connect(port)
-    http.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert _closed_by_server(http, 5), "an HTTP request on the ICE-TCP port was not closed"
-    # A 64 KiB length prefix (0xFFFF) followed by data.
-    big = _connect(port)
-    big.sendall(b"\xff\xff" + b"\x00" * 4096)
-    assert _closed_by_server(big, 5), "a 65535-byte frame length was not refused"
-    # A well-framed frame that is not a binding request for a known transport.
-    unbound = _connect(port)
-    unbound.sendall(b"\x00\x04\x80\x60\x00\x01")
-    assert _closed_by_server(unbound, 5), "a first frame that is not ICE was not refused"
-    # One byte per second: never a complete frame; closed by the handshake timeout (10 s).
-    slow = _connect(port)
-    started = time.monotonic()
-    closed = False
-    for byte in b"\x00\x50" + b"\x00" * 30:
-        try:
-            slow.sendall(bytes([byte]))
-        except (BrokenPipeError, ConnectionResetError):
-            closed = True
-            break
-        if _closed_by_server(slow, 1.0):
-            closed = True
-            break
-    elapsed = time.monotonic() - started
-    assert closed and elapsed < 16, f"a one-byte-per-second connection stayed open {elapsed:.1f} s"
+    call_proc = subprocess.Popen(fanout_command(node, subscribers=2, rate=200, duration=16, warmup=1),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: metric_sum(node.metrics(), "edgemesh_sfu_packets_forwarded_total") > 100, 30,
+                   "the concurrent call forwarding")
+        # Wrong framing: an HTTP request read as RFC 4571 has LENGTH 0x4745 (18245 > the frame limit).
+        http = _connect(port)
+        http.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _closed_by_server(http, 5), "an HTTP request on the ICE-TCP port was not closed"
+        # A 64 KiB length prefix (0xFFFF) followed by data.
+        big = _connect(port)
+        big.sendall(b"\xff\xff" + b"\x00" * 4096)
+        assert _closed_by_server(big, 5), "a 65535-byte frame length was not refused"
+        # A well-framed first frame that is not a binding request for a known transport.
+        unbound = _connect(port)
+        unbound.sendall(b"\x00\x04\x80\x60\x00\x01")
+        assert _closed_by_server(unbound, 5), "a first frame that is not ICE was not refused"
+        # Too many connections from one address: the one past the per-IP limit (64) is closed at once.
+        flood = [_connect(port) for _ in range(64)]
+        extra = _connect(port)
+        assert _closed_by_server(extra, 5), "a connection past the per-IP limit was not refused"
+        for sock in flood:
+            sock.close()
+        # One byte per second: never a complete frame; closed by the handshake timeout (10 s).
+        slow = _connect(port)
+        started = time.monotonic()
+        closed = False
+        for byte in b"\x00\x50" + b"\x00" * 30:
+            try:
+                slow.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            if _closed_by_server(slow, 1.0):
+                closed = True
+                break
+        elapsed = time.monotonic() - started
+        assert closed and elapsed < 16, f"a one-byte-per-second connection stayed open {elapsed:.1f} s"
+        out, err = call_proc.communicate(timeout=60)
+        assert call_proc.returncode == 0, err[-3000:]
+    finally:
+        if call_proc.poll() is None:
+            call_proc.kill()
+            call_proc.wait()
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["lossPercent"] == 0 and report["minimumPerSubscriber"] > 1000, report
     metrics = node.metrics()
-    assert metric_sum(metrics, "edgemesh_sfu_tcp_connections_closed_total", reason="framing") >= 2, metrics
-    assert metric_sum(metrics, "edgemesh_sfu_tcp_connections_closed_total", reason="unbound") >= 1, metrics
-    assert metric_sum(metrics, "edgemesh_sfu_tcp_connections_closed_total", reason="handshake_timeout") >= 1, metrics
-    # Too many connections from one address: past the per-IP limit they are refused.
+    closed_by = {reason: metric_sum(metrics, "edgemesh_sfu_tcp_connections_closed_total", reason=reason)
+                 for reason in ("framing", "unbound", "handshake_timeout", "limit")}
+    assert closed_by["framing"] >= 2 and closed_by["unbound"] >= 1, closed_by
+    assert closed_by["handshake_timeout"] >= 1 and closed_by["limit"] >= 1, closed_by
+    assert metric_sum(metrics, "edgemesh_sfu_tcp_connections") == 0, "connections left open"
     assert node.healthy()
     sfu.CreateParticipant(pb.CreateParticipantRequest(room="after-garbage", participant_id="p"))
