@@ -27,9 +27,10 @@ extension MediaEngine {
     /// Makes `path` the transport's selected path (RFC 8445 §7.3.1.5: media
     /// goes where the last nomination came from), forgetting the old one.
     func select(_ path: MediaPath, for transport: WebRTCTransport) {
-        if let old = transport.remotePath, old != path { release(old, of: transport) }
-        let changed = transport.remotePath != path
+        let old = transport.remotePath
+        let changed = old != path
         transport.remotePath = path
+        if let old, changed { release(old, of: transport) }
         switch path {
         case .udp(let address): transportsByAddress[address] = transport
         case .tcp(let connection): connection.nominatedTransport = transport
@@ -46,19 +47,22 @@ extension MediaEngine {
             if transportsByAddress[address] === transport { transportsByAddress[address] = nil }
         case .tcp(let connection):
             if connection.nominatedTransport === transport || connection.boundTransport === transport {
+                connection.nominatedTransport = nil
+                connection.boundTransport = nil
                 closeTCP(connection, reason: .transportClosed)
             }
         }
     }
 
-    /// Closes an ICE-TCP connection; a transport whose selected path it was
-    /// has lost its only way to the client and fails.
+    /// Closes an ICE-TCP connection. A transport whose selected path it was
+    /// sends nothing until the client nominates another path; if none comes,
+    /// ICE consent expires and the transport fails (as a dead UDP path does).
     func closeTCP(_ connection: TCPMediaConnection, reason: TCPCloseReason) {
         guard !connection.isClosed else { return }
         let transport = connection.nominatedTransport
         connection.close(reason: reason)
-        if let transport, transport.remotePath == .tcp(connection), !transport.isClosed {
-            failTransport(transport, reason: "ice-tcp connection closed (\(reason.rawValue))")
+        if let transport, transport.remotePath == .tcp(connection) {
+            transport.remotePath = nil
         }
     }
 

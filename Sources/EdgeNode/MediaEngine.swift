@@ -88,6 +88,11 @@ final class MediaEngine: @unchecked Sendable {
                 return
             }
             transport = found
+            // ICE-TCP: the connection names a real transport; it may stay
+            // (its checks can come before the remote description does).
+            if case .tcp(let connection) = path, connection.boundTransport == nil {
+                connection.boundTransport = found
+            }
         }
         guard var ice = transport.ice else {
             metrics.drop(.unknownTransport)
@@ -102,9 +107,6 @@ final class MediaEngine: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let response, to: let destination):
-                if case .tcp(let connection) = destination, connection.boundTransport == nil {
-                    connection.boundTransport = transport
-                }
                 send(response, via: destination)
             case .nominated(let nominated):
                 nominate(transport, path: nominated)
