@@ -96,6 +96,7 @@ extension MediaEngine {
     // MARK: transport lifecycle
 
     private func forget(_ transport: WebRTCTransport) {
+        exportPathCounters(transport)
         transportsByUfrag[transport.localUfrag] = nil
         if let path = transport.remotePath { release(path, of: transport) }
     }

@@ -36,6 +36,7 @@ extension MediaEngine {
         case .tcp(let connection): connection.nominatedTransport = transport
         }
         guard changed else { return }
+        exportPathCounters(transport)
         transport.pathKind = pathKind(of: path)
         metrics.paths.selected[transport.pathKind.rawValue].increment()
     }
@@ -64,6 +65,21 @@ extension MediaEngine {
         if let transport, transport.remotePath == .tcp(connection) {
             transport.remotePath = nil
         }
+    }
+
+    /// Adds what the transport counted since the last call to the per-path
+    /// metrics of its current path kind. Called from the 250 ms tick, on a
+    /// path change and on close, so the packet path itself only bumps plain
+    /// integers on the transport (no atomics for the per-path split).
+    func exportPathCounters(_ transport: WebRTCTransport) {
+        let kind = transport.pathKind.rawValue
+        let received = transport.srtpReceived &- transport.exported.received
+        let sent = transport.packetsSent &- transport.exported.sent
+        let bytes = transport.bytesSent &- transport.exported.bytes
+        if received > 0 { metrics.paths.packetsReceived[kind].increment(by: received) }
+        if sent > 0 { metrics.paths.packetsSent[kind].increment(by: sent) }
+        if bytes > 0 { metrics.paths.bytesSent[kind].increment(by: bytes) }
+        transport.exported = .init(received: transport.srtpReceived, sent: transport.packetsSent, bytes: transport.bytesSent)
     }
 
     private func pathKind(of path: MediaPath) -> PathKind {

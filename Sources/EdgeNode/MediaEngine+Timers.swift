@@ -47,6 +47,7 @@ extension MediaEngine {
         let nowDuration = clock.nowDuration
         for transports in Array(participants.values) {
             for transport in [transports.publisher, transports.subscriber] where !transport.isClosed {
+                exportPathCounters(transport)
                 // A negotiated transport that never connects is given up on.
                 if transport.state == .checking || transport.state == .handshaking,
                    let since = transport.negotiatedNanoseconds,

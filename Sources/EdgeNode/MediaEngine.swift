@@ -214,7 +214,7 @@ final class MediaEngine: @unchecked Sendable {
             return
         }
         let packet = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
-        metrics.paths.packetsReceived[transport.pathKind.rawValue].increment()
+        transport.srtpReceived &+= 1
         if isRTCP {
             receiveRTCP(packet, on: transport)
         } else if transport.role == .publisher {
@@ -272,9 +272,6 @@ final class MediaEngine: @unchecked Sendable {
         let protectedLength = buffer.readableBytes - headroom
         transport.packetsSent &+= 1
         transport.bytesSent &+= UInt64(protectedLength)
-        let kind = transport.pathKind.rawValue
-        metrics.paths.packetsSent[kind].increment()
-        metrics.paths.bytesSent[kind].increment(by: UInt64(protectedLength))
         switch path {
         case .udp(let address):
             udpChannel?.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)

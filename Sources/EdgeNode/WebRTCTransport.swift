@@ -71,6 +71,17 @@ final class WebRTCTransport {
     var packetsReceived: UInt64 = 0
     var packetsSent: UInt64 = 0
     var bytesSent: UInt64 = 0
+    /// SRTP and SRTCP packets accepted (all kinds); plain counters on the
+    /// packet path, added to the per-path metrics off it (`exportPathCounters`).
+    var srtpReceived: UInt64 = 0
+    /// What `exportPathCounters` has already added to the per-path metrics.
+    var exported = ExportedCounters()
+
+    struct ExportedCounters {
+        var received: UInt64 = 0
+        var sent: UInt64 = 0
+        var bytes: UInt64 = 0
+    }
     var lastSenderReportNanoseconds: UInt64 = 0
 
     struct InboundStream {
