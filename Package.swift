@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (see Sources/C*/shim.h for macro wrappers).
@@ -41,7 +42,7 @@ let package = Package(
 
         // Native bridges.
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "SRTP", dependencies: ["CSRTP", "RTP"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL", "RTP"], swiftSettings: strict),
         .target(name: "Trunk", dependencies: ["CSodium", "RTP", "TrunkWire"], swiftSettings: strict),
         .target(name: "Coordination", dependencies: ["CHiredis"], swiftSettings: strict),
         .target(name: "GeoRouting", dependencies: ["CMaxMindDB"], swiftSettings: strict),
@@ -93,6 +94,7 @@ let package = Package(
                 "EdgeNode", "ControlProtocol", "ControlPlane",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -111,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeMeshBench",
             dependencies: [
-                "LoadPeers",
+                "LoadPeers", "SRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,6 +121,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .testTarget(
+            name: "EdgeMeshCLITests",
+            dependencies: ["EdgeMeshCLI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strict),
         .testTarget(name: "STUNTests", dependencies: ["STUN"], swiftSettings: strict),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Coordination
+import Foundation
 import GeoRouting
 import Hummingbird
 import HummingbirdWebSocket
@@ -15,6 +16,10 @@ public struct Backend: Sendable {
     /// - Throws: `ControlPlaneError` (e.g. `.secretTooShort`, `.configuration`).
     public init(configuration: BackendConfiguration, logger: Logger) async throws(ControlPlaneError) {
         let secret = try JWTSecret(configuration.jwtSecret)
+        var configuration = configuration
+        if configuration.mesh == nil {
+            configuration.mesh = try MeshConfiguration(environment: ProcessInfo.processInfo.environment)
+        }
         let catalog: RegionCatalog
         do {
             catalog = try RegionCatalog.load(directory: configuration.regionsDirectory)
@@ -112,7 +117,7 @@ public struct Backend: Sendable {
             },
             logger: logger)
         let relay = NodeEventRelay(directory: services.directory, pool: services.sfu, rooms: services.rooms,
-                                   logger: logger, interval: configuration.nodeRefreshInterval)
+                                   logger: logger, interval: configuration.nodeRefreshInterval, mesh: services.mesh)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await services.sfu.run() }
             group.addTask { await services.rooms.run() }
@@ -126,6 +131,7 @@ public struct Backend: Sendable {
                 }
             }
             group.addTask { await relay.run() }
+            group.addTask { await services.mesh.run() }
             group.addTask { await Self.heartbeat(services: services) }
             defer {
                 services.sfu.shutdown()

@@ -24,6 +24,9 @@ public struct BackendConfiguration: Sendable {
     public var sfuAddresses: [String] = []
     /// `PUBLIC_WS_URL`: the WebSocket URL the web client should use, when not the page's origin.
     public var publicWebSocketURL: String?
+    /// `PROBE_URLS`: region id → URL the web client measures its RTT to (`ProbeURLs`);
+    /// listed as `probe` in `GET /v1/regions`. A region without one is not probed.
+    public var probeURLs: [String: String] = [:]
     /// Dev mode (`edgemesh dev`): enables `POST /v1/dev/token`.
     public var devMode = false
     /// A node with this many participants takes no more (`NODE_MAX_PARTICIPANTS`).
@@ -49,6 +52,8 @@ public struct BackendConfiguration: Sendable {
     public var instanceID: String = "be-" + RandomID.make(length: 10)
     /// Prefix of Redis keys and channels.
     public var keyPrefix: String = "edgemesh"
+    /// Edge-mesh orchestration (`MESH_*`); nil: read from the environment when the backend starts.
+    public var mesh: MeshConfiguration?
     /// Lifetime of tokens minted by `POST /v1/dev/token`.
     public var devTokenTTL: Double = 6 * 3600
 

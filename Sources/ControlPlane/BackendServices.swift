@@ -26,6 +26,8 @@ final class BackendServices: Sendable {
     let directory: NodeDirectory
     let sfu: SFUClientPool
     let rooms: LocalRooms
+    /// Relay trees of the tracks this instance's participants publish.
+    let mesh: MeshOrchestrator
     let metrics: BackendMetrics
     let geoIP: GeoIPDatabase?
     let policy: PlacementPolicy
@@ -42,7 +44,22 @@ final class BackendServices: Sendable {
         self.liveness = liveness
         self.directory = directory
         self.sfu = sfu
-        self.rooms = LocalRooms(coordinator: coordinator)
+        let instanceID = configuration.instanceID
+        let maxParticipants = configuration.maxParticipantsPerNode
+        let meshConfiguration = configuration.mesh ?? MeshConfiguration()
+        let mesh = MeshOrchestrator(
+            configuration: meshConfiguration, calls: PooledMeshNodeCalls(directory: directory, pool: sfu),
+            topology: { await directory.meshTopology(unmeasuredRTT: meshConfiguration.unmeasuredRTT, maxParticipants: maxParticipants) },
+            announce: { room, signal in
+                do {
+                    try await coordinator.publish(signal.event(room: room, origin: instanceID))
+                } catch {
+                    metrics.redisErrors.increment()
+                }
+            },
+            logger: logger)
+        self.mesh = mesh
+        self.rooms = LocalRooms(coordinator: coordinator, mesh: { mesh.submit($0) })
         self.metrics = metrics
         self.geoIP = geoIP
         self.policy = policy

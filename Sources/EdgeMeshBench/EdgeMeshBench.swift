@@ -6,5 +6,5 @@ struct EdgeMeshBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgemesh-bench",
         abstract: "Benchmarks of a running EdgeMesh SFU with simulated WebRTC peers.",
-        subcommands: [FanoutCommand.self])
+        subcommands: [FanoutCommand.self, SRTPCommand.self])
 }

@@ -37,7 +37,9 @@ struct BackendCommand: AsyncParsableCommand {
     var turnURLs: String?
     @Option(name: .customLong("turn-ttl"), help: "Lifetime of TURN credentials, seconds (TURN_TTL, default 86400).") var turnTTL: Int?
     @Flag(name: .customLong("dev-mode"), help: "Enable POST /v1/dev/token (development only).") var devMode = false
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "Level, with optional per-subsystem overrides: info,signaling=debug (LOG_LEVEL, default info).")
     var logLevel: String?
 
     func run() async throws {
@@ -49,7 +51,9 @@ struct BackendCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("backend cannot start: \(error)")
         }
-        try await runUntilSignal { try await backend.run() }
+        try await Lifecycle.run(
+            [.init(service: BackendLifecycleService(backend: backend), successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     func makeConfiguration() throws -> BackendConfiguration {
@@ -93,6 +97,7 @@ struct BackendCommand: AsyncParsableCommand {
                 urls: turnURLList, secret: Environment.string("TURN_SECRET") ?? "",
                 ttlSeconds: try turnTTL ?? Environment.int("TURN_TTL", range: 60...604_800) ?? 86_400)
         }
+        config.probeURLs = try ProbeURLs.parse(Environment.string("PROBE_URLS") ?? "")
         config.keyPrefix = Environment.string("EDGEMESH_KEY_PREFIX") ?? config.keyPrefix
         return config
     }

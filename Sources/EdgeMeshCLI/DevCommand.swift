@@ -2,14 +2,18 @@ import ArgumentParser
 import ControlPlane
 import EdgeNode
 import Foundation
+import Coordination
 import Logging
 import NIOPosix
+import ServiceLifecycle
 import Trunk
 
 /// `edgemesh dev`: the embedded default. One process on loopback: one SFU
 /// node per region file of `REGIONS_DIR` and the backend in dev mode (web
 /// API, web client, dev tokens) on `PORT`, with a throwaway JWT secret unless
-/// `JWT_SECRET` is set. Trunks between the nodes are not built yet.
+/// `JWT_SECRET` is set. The nodes trunk to each other: a throwaway mesh key
+/// and one credential per node are written to a temporary directory, and the
+/// nodes share one in-process registry (Redis with `REDIS_ADDR`).
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
@@ -20,7 +24,8 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Backend HTTP/WebSocket port (PORT, default 8080).") var port: Int?
     @Option(name: .customLong("base-port"), help: "First port of the SFU nodes (gRPC, metrics and RTC ports count up from it).")
     var basePort: Int = 50051
-    @Option(name: .customLong("log-level"), help: "Log level (LOG_LEVEL, default info).") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "Level, with optional per-subsystem overrides: info,sfu=debug (LOG_LEVEL, default info).")
+    var logLevel: String?
 
     func run() async throws {
         let directory = regionsDir ?? Environment.string("REGIONS_DIR") ?? "regions"
@@ -40,38 +45,40 @@ struct DevCommand: AsyncParsableCommand {
             config.grpcPort = basePort + index * 3
             config.metricsPort = basePort + index * 3 + 1
             config.rtcPort = basePort + index * 3 + 2
+            config.trunkPort = basePort + regions.count * 3 + index
             return config
         }
-        let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
-        printBanner(nodes: nodes, backend: backendConfiguration)
-        let backendLogger = logger
-        // Shutdown order: on SIGINT/SIGTERM the backend stops first (its gRPC
-        // streams to the nodes end cleanly), then the nodes are cancelled.
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { nodesGroup in
-                    for node in nodes {
-                        nodesGroup.addTask { try await NodeService(configuration: node, logger: logger).run() }
-                    }
-                }
-                return false
-            }
-            group.addTask {
-                try await runUntilSignal {
-                    let backend: Backend
-                    do {
-                        backend = try await Backend(configuration: backendConfiguration, logger: backendLogger)
-                    } catch {
-                        throw ValidationError("backend cannot start: \(error)")
-                    }
-                    try await backend.run()
-                }
-                return true
-            }
-            while let backendStopped = try await group.next() {
-                if backendStopped { group.cancelAll() }
-            }
+        let meshDirectory = try DevMesh.issueCredentials(for: nodes)
+        let nodesWithMesh = nodes.map { node in
+            var node = node
+            node.meshCredentialPath = meshDirectory.map { "\($0)/\(node.nodeID).credential" }
+            node.redisAddress = Environment.string("REDIS_ADDR")
+            return node
         }
+        // One registry for every node of the process (the backend keeps its own
+        // and reaches the nodes by SFU_ADDRS-style addresses).
+        let registry: (any Coordinator)? = Environment.string("REDIS_ADDR") == nil ? InProcessCoordinator() : nil
+        let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
+        printBanner(nodes: nodesWithMesh, backend: backendConfiguration, meshDirectory: meshDirectory)
+        defer { if let meshDirectory { try? FileManager.default.removeItem(atPath: meshDirectory) } }
+        let backend: Backend
+        do {
+            // Each service logs under its own label, so LOG_LEVEL=info,sfu=debug works here as in production.
+            backend = try await Backend(configuration: backendConfiguration, logger: Logger(label: "edgemesh.backend"))
+        } catch {
+            throw ValidationError("backend cannot start: \(error)")
+        }
+        // Shutdown order: services stop in reverse order, so on SIGTERM the
+        // backend stops first (its gRPC streams to the nodes end cleanly),
+        // then the nodes. A node that ends (drained through its Drain RPC)
+        // leaves the others running.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = nodesWithMesh.map { node in
+            .init(service: NodeLifecycleService(
+                    node: NodeService(configuration: node, logger: Logger(label: "edgemesh.sfu"), coordinator: registry),
+                    drainTimeout: nil),
+                  successTerminationBehavior: .ignore)
+        } + [.init(service: BackendLifecycleService(backend: backend))]
+        try await Lifecycle.run(services, logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
     private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {
@@ -87,19 +94,63 @@ struct DevCommand: AsyncParsableCommand {
         config.trustedProxies = Environment.string("TRUSTED_PROXIES") ?? ""
         config.redisAddress = Environment.string("REDIS_ADDR")
         config.sfuAddresses = nodes.map { "127.0.0.1:\($0.grpcPort)" }
+        // Not the nodes' own /probe by default: on one loopback host every region measures
+        // about the same, and a room split over nodes needs trunks (not built yet).
+        config.probeURLs = try ProbeURLs.parse(Environment.string("PROBE_URLS") ?? "")
         return config
     }
 
-    private func printBanner(nodes: [NodeConfiguration], backend: BackendConfiguration) {
+    private func printBanner(nodes: [NodeConfiguration], backend: BackendConfiguration, meshDirectory: String?) {
         print("EdgeMesh dev stack (loopback only)")
         print("  open     http://127.0.0.1:\(backend.port)/  (the conference page)")
         print("  backend  dev tokens: POST /v1/dev/token; regions: GET /v1/regions; metrics: /metrics")
         for node in nodes {
             print("  sfu \(node.nodeID) region \(node.region): grpc 127.0.0.1:\(node.grpcPort)  "
-                + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics")
+                + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics"
+                + (node.meshCredentialPath == nil ? "" : "  trunk udp 127.0.0.1:\(node.trunkPort)"))
         }
         print("  coordination: \(backend.redisAddress.map { "redis \($0)" } ?? "in-process")"
             + "  geoip: \(backend.geoIPDatabase ?? "none (every client goes to the default region)")")
-        print("  not yet: trunks between the nodes (a room works when its participants share a node)")
+        if let meshDirectory {
+            print("  trunks: every node pair, throwaway mesh key and credentials in \(meshDirectory)")
+            print("  relaying: PullTrack over the trunks (the backend does not plan cascade trees yet)")
+        } else {
+            print("  trunks: off (region ids must be [a-z0-9-] to issue node credentials)")
+        }
+    }
+}
+
+/// The throwaway mesh of `edgemesh dev`: a mesh signing key (never written)
+/// and one credential and static key per node in a fresh temporary directory.
+enum DevMesh {
+    /// Returns the directory, or nil when some node or region id cannot be a credential's.
+    static func issueCredentials(for nodes: [NodeConfiguration]) throws -> String? {
+        var issued: [(String, String, String)] = []  // node id, credential file, key file
+        let signingKey = TrunkSigningKey.generate()
+        let now = TrunkTime.now().unixSeconds
+        for node in nodes {
+            guard let nodeID = MeshNodeID(rawValue: node.nodeID), let regionID = MeshRegionID(rawValue: node.region) else {
+                return nil
+            }
+            let staticKey = TrunkX25519PrivateKey.generate()
+            let credential = try MeshCredential.issue(
+                nodeID: nodeID, regionID: regionID, staticKey: staticKey.publicKey, issuedAt: now,
+                validitySeconds: 7 * 86_400, signingKey: signingKey)
+            issued.append((
+                node.nodeID, try MeshFiles.credentialFile(credential, meshKey: signingKey.verifyingKey),
+                MeshFiles.nodeKeyFile(nodeID: nodeID, key: staticKey)))
+        }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("edgemesh-dev-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for (id, credential, key) in issued {
+            guard FileManager.default.createFile(
+                atPath: "\(directory)/\(id).credential", contents: Data(credential.utf8), attributes: [.posixPermissions: 0o644]),
+                FileManager.default.createFile(
+                    atPath: "\(directory)/\(id).key", contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+            else { throw ValidationError("cannot write the dev mesh credentials to \(directory)") }
+        }
+        return directory
     }
 }

@@ -6,7 +6,8 @@ struct EdgeMesh: AsyncParsableCommand {
         commandName: "edgemesh",
         abstract: "EdgeMesh: an edge-mesh SFU network for WebRTC conferencing.",
         subcommands: [
-            SFUCommand.self, BackendCommand.self, DevCommand.self, TokenCommand.self, MeshCommand.self, SDPCommand.self,
+            SFUCommand.self, BackendCommand.self, DevCommand.self, TokenCommand.self, MeshCommand.self, NodesCommand.self,
+            DrainCommand.self, SDPCommand.self,
         ]
     )
 }

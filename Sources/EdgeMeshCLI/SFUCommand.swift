@@ -39,12 +39,34 @@ struct SFUCommand: AsyncParsableCommand {
         name: .customLong("consent-timeout"),
         help: "Close a transport after this many seconds without a valid ICE check (CONSENT_TIMEOUT, default 30).")
     var consentTimeout: Int?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (LOG_LEVEL, default info).")
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: "On SIGTERM, drain for at most this many seconds, then exit (SHUTDOWN_TIMEOUT, default 30).")
+    var shutdownTimeout: Int?
+    @Option(
+        name: .customLong("log-level"),
+        help: "Level, with optional per-subsystem overrides: info,trunk=debug (LOG_LEVEL, default info).")
     var logLevel: String?
+    @Option(name: .customLong("trunk-port"), help: "UDP port of trunks to other nodes (TRUNK_PORT, default 40001).")
+    var trunkPort: Int?
+    @Option(
+        name: .customLong("mesh-credential"),
+        help: "Node credential file from `edgemesh mesh issue-node` (MESH_CREDENTIAL); without it the node has no trunks.")
+    var meshCredential: String?
+    @Option(name: .customLong("mesh-node-key"), help: "The node's static key file (default: ID.key beside ID.credential).")
+    var meshNodeKey: String?
+    @Option(name: .customLong("redis-addr"), help: "Registry Redis host:port (REDIS_ADDR); the node announces itself there.")
+    var redisAddr: String?
 
     func validate() throws {
+        if let trunkPort, !(0...65535).contains(trunkPort) {
+            throw ValidationError("--trunk-port must be 0 to 65535, got \(trunkPort)")
+        }
         if let consentTimeout, !(1...3600).contains(consentTimeout) {
             throw ValidationError("--consent-timeout must be 1 to 3600 seconds, got \(consentTimeout)")
+        }
+        if let shutdownTimeout, !(0...86400).contains(shutdownTimeout) {
+            throw ValidationError("--shutdown-timeout must be 0 to 86400 seconds, got \(shutdownTimeout)")
         }
     }
 
@@ -77,21 +99,23 @@ struct SFUCommand: AsyncParsableCommand {
             .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
         config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")
+        switch Environment.string("SRTP_AEAD") {
+        case nil, "openssl": config.srtpAEAD = .openSSL
+        case "libsrtp": config.srtpAEAD = .libsrtp
+        case let other?: throw ValidationError("SRTP_AEAD must be openssl or libsrtp, got \(other)")
+        }
+        config.trunkPort = try trunkPort ?? Environment.int("TRUNK_PORT", range: 0...65535) ?? config.trunkPort
+        config.meshCredentialPath = meshCredential ?? Environment.string("MESH_CREDENTIAL")
+        config.meshNodeKeyPath = meshNodeKey
+        config.redisAddress = redisAddr ?? Environment.string("REDIS_ADDR")
+        config.registryKeyPrefix = Environment.string("EDGEMESH_KEY_PREFIX") ?? config.registryKeyPrefix
         let logger = try makeLogger(label: "edgemesh.sfu", level: logLevel ?? Environment.string("LOG_LEVEL"))
-        let configuration = config
-        try await runUntilSignal {
-            try await NodeService(configuration: configuration, logger: logger).run()
-        }
+        let drainSeconds = try shutdownTimeout ?? Environment.int("SHUTDOWN_TIMEOUT", range: 0...86400) ?? 30
+        let node = NodeService(configuration: config, logger: logger)
+        try await Lifecycle.run(
+            // A drained node returns from `run`: that ends the process normally.
+            [.init(service: NodeLifecycleService(node: node, drainTimeout: .seconds(drainSeconds)),
+                   successTerminationBehavior: .gracefullyShutdownGroup)],
+            logger: logger, gracefulShutdownLimit: .seconds(drainSeconds + 10), interruptCancels: true)
     }
-}
-
-func makeLogger(label: String, level: String?) throws -> Logger {
-    var logger = Logger(label: label)
-    if let level {
-        guard let parsed = Logger.Level(rawValue: level) else {
-            throw ValidationError("unknown log level \(level); use trace, debug, info, notice, warning, error or critical")
-        }
-        logger.logLevel = parsed
-    }
-    return logger
 }

@@ -10,6 +10,12 @@ enum NodeControlError: Error, CustomStringConvertible {
     case sdpInvalid(String)
     case noAnswerExpected
     case dtls(String)
+    /// A PullTrack with a track message the node cannot relay.
+    case invalidTrack(String)
+    /// Trunk calls on a node started without `MESH_CREDENTIAL`.
+    case trunksDisabled
+    /// A PullTrack naming a node this node has no trunk peer for.
+    case unknownPeer(String)
 
     var description: String {
         switch self {
@@ -18,6 +24,9 @@ enum NodeControlError: Error, CustomStringConvertible {
         case .sdpInvalid(let reason): "invalid SDP: \(reason)"
         case .noAnswerExpected: "no server offer is waiting for an answer"
         case .dtls(let reason): "DTLS: \(reason)"
+        case .invalidTrack(let reason): "invalid track: \(reason)"
+        case .trunksDisabled: "this node has no trunks (started without MESH_CREDENTIAL)"
+        case .unknownPeer(let id): "no trunk peer \(id) (not in the registry, or its credential does not verify)"
         }
     }
 }
@@ -27,6 +36,9 @@ struct NodeStatsSnapshot: Sendable {
     var transports = 0
     var producers = 0
     var consumers = 0
+    var trunks: [TrunkStatsSnapshot] = []
+    var relayedTracks = 0
+    var trunkDrops: [String: UInt64] = [:]
 }
 
 extension MediaEngine {
@@ -130,7 +142,9 @@ extension MediaEngine {
             participants: participants.count,
             transports: participants.count * 2,
             producers: rooms.values.reduce(0) { $0 + $1.producers.count },
-            consumers: rooms.values.reduce(0) { $0 + $1.consumers.count })
+            consumers: rooms.values.reduce(0) { $0 + $1.consumers.count },
+            trunks: trunk?.statsSnapshot() ?? [], relayedTracks: relays.count,
+            trunkDrops: trunk?.metrics.dropCounts() ?? [:])
     }
 
     // MARK: ICE and DTLS set-up from a remote description

@@ -34,8 +34,10 @@ extension MediaEngine {
                 var lost: [UInt16] = []
                 for pair in nack.pairs { pair.forEachLost { lost.append($0) } }
                 metrics.nacksReceived.increment(by: UInt64(lost.count))
-                let resent = consumer.retransmit(sequenceNumbers: lost, nowNanoseconds: now)
+                var missing: [UInt16] = []
+                let resent = consumer.retransmit(sequenceNumbers: lost, nowNanoseconds: now, missing: &missing)
                 metrics.retransmissions.increment(by: UInt64(resent))
+                if !missing.isEmpty { forwardMissing(missing, of: consumer) }
             case .pictureLossIndication(let pli):
                 transport.consumersBySSRC[pli.mediaSSRC.rawValue]?.requestKeyframe(nowNanoseconds: now)
             case .fullIntraRequest(let fir):

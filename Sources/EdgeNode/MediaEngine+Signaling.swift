@@ -63,7 +63,12 @@ extension MediaEngine {
             roomState.add(producer)
             let track = PublishedTrack(
                 id: producer.id, participant: participant, room: room, kind: producer.kind, mid: producer.mid,
-                rids: received.rids, codec: producer.codec)
+                rids: received.rids, codec: producer.codec,
+                rtp: TrackRTPParameters(
+                    payloadType: received.payloadType, clockRate: received.clockRate,
+                    formatParameters: received.formatParameters, rtxPayloadType: received.rtxPayloadType,
+                    channels: received.channels, extensions: transport.extensionIDs),
+                originNodeID: configuration.nodeID)
             published.append(track)
             events.publish(.trackPublished(track))
         }
@@ -91,8 +96,8 @@ extension MediaEngine {
                 ssrc: ssrc, quality: quality, initialSequence: UInt16.random(in: 0...0x7FFF),
                 initialTimestamp: UInt32.random(in: 0...0x7FFF_FFFF))
             consumer.isReady = transport.isConnected
-            if let publisher = producer.feedback as? WebRTCTransport {
-                consumer.extensionIDs = Negotiation.consumerExtensionMap(publisher: publisher.extensionIDs)
+            if let extensions = publisherExtensions(of: producer) {
+                consumer.extensionIDs = Negotiation.consumerExtensionMap(publisher: extensions)
             }
             transport.consumersBySSRC[ssrc] = consumer
             roomState.add(consumer, nowNanoseconds: now)
@@ -194,4 +199,5 @@ struct ReceivedTrack {
     var ssrcs: [UInt32]
     var rtxSSRCs: [UInt32]
     var extensions: NegotiatedExtensions
+    var rtxPayloadType: UInt8?
 }

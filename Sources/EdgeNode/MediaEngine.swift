@@ -35,9 +35,14 @@ final class MediaEngine: @unchecked Sendable {
     var scratch: UnsafeMutableRawBufferPointer
     /// Where RTX packets are rebuilt into their original form.
     var rtxScratch: UnsafeMutableRawBufferPointer
+    /// Where outgoing SRTP is written: one allocation per 64 KiB, not per copy.
+    var sendArena = SendArena()
     let clock = NanosecondClock()
     /// When receiver/sender reports last went out.
     var lastPeriodicRTCP: UInt64 = 0
+    /// Trunks to other nodes (nil without a mesh credential) and relayed tracks (MediaEngine+Trunk.swift).
+    var trunk: TrunkLink?
+    var relays = RelayTable()
 
     init(
         eventLoop: any EventLoop, configuration: NodeConfiguration, metrics: NodeMetrics,
@@ -166,7 +171,8 @@ final class MediaEngine: @unchecked Sendable {
             let pair = try SRTPSessionPair(
                 profileID: material.profile.rawValue,
                 localMasterKey: local.key, localMasterSalt: local.salt,
-                remoteMasterKey: remote.key, remoteMasterSalt: remote.salt)
+                remoteMasterKey: remote.key, remoteMasterSalt: remote.salt,
+                configuration: configuration.srtpConfiguration)
             transport.srtpOutbound = pair.outbound
             transport.srtpInbound = pair.inbound
         } catch {
@@ -237,47 +243,46 @@ final class MediaEngine: @unchecked Sendable {
     /// (flushed at the end of the read batch or the timer tick).
     func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
         guard let path = transport.remotePath, let srtp = transport.srtpOutbound else { return }
-        // A cheap switch: UDP (the hot path) and ICE-TCP differ only in the
-        // socket and the RFC 4571 length prefix reserved in front.
-        let udpChannel: (any Channel)?
-        let allocator: ByteBufferAllocator
-        let headroom: Int
+        let needed = maxLength + SRTPSession.maxRTCPTrailer
+        // A cheap switch: UDP (the hot path) writes into the send arena; ICE-TCP
+        // gets a buffer of its own (a queued slice must not pin arena storage)
+        // with the RFC 4571 length prefix reserved in front.
         switch path {
         case .udp(let address):
             guard let channel = channel(for: address) else { return }
-            udpChannel = channel
-            allocator = channel.allocator
-            headroom = 0
-        case .tcp(let connection):
-            udpChannel = nil
-            allocator = connection.allocator
-            headroom = RFC4571Framer.headerLength
-        }
-        var buffer = allocator.buffer(capacity: headroom + maxLength + SRTPSession.maxTrailer)
-        if headroom > 0 { buffer.writeInteger(UInt16(0)) }
-        let ok: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxLength + SRTPSession.maxTrailer) { out in
-            guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
-            do {
-                return isRTCP
-                    ? try srtp.protectRTCP(buffer: out, length: plain)
-                    : try srtp.protectRTP(buffer: out, length: plain)
-            } catch {
-                return 0
+            let out = sendArena.reserve(needed, allocator: channel.allocator)
+            var length = 0
+            if out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) {
+                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+                length = (try? isRTCP
+                    ? srtp.protectRTCP(buffer: region, length: plain)
+                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
             }
-        } > 0
-        guard ok else {
-            metrics.drop(.srtpProtect)
-            return
-        }
-        let protectedLength = buffer.readableBytes - headroom
-        transport.packetsSent &+= 1
-        transport.bytesSent &+= UInt64(protectedLength)
-        switch path {
-        case .udp(let address):
-            udpChannel?.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+            guard let datagram = sendArena.commit(length) else {
+                metrics.drop(.srtpProtect)
+                return
+            }
+            transport.packetsSent &+= 1
+            transport.bytesSent &+= UInt64(datagram.readableBytes)
+            channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
         case .tcp(let connection):
+            var buffer = connection.allocator.buffer(capacity: RFC4571Framer.headerLength + needed)
+            buffer.writeInteger(UInt16(0))
+            let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { out in
+                guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
+                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+                return (try? isRTCP
+                    ? srtp.protectRTCP(buffer: region, length: plain)
+                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+            }
+            guard length > 0, length <= Int(UInt16.max) else {
+                metrics.drop(.srtpProtect)
+                return
+            }
+            transport.packetsSent &+= 1
+            transport.bytesSent &+= UInt64(length)
             // RFC 4571 LENGTH: the protected packet after the 2-byte prefix.
-            buffer.setInteger(UInt16(truncatingIfNeeded: protectedLength), at: buffer.readerIndex)
+            buffer.setInteger(UInt16(truncatingIfNeeded: length), at: buffer.readerIndex)
             connection.send(frame: buffer)
         }
     }
@@ -285,6 +290,7 @@ final class MediaEngine: @unchecked Sendable {
     func flush() {
         channel?.flush()
         channelV6?.flush()
+        trunk?.flush()
     }
 
     /// The socket of the address family of `address`.

@@ -38,6 +38,7 @@ final class MediaChannelHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
+        engine.trunk?.flush()  // copies for other nodes
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -98,7 +98,8 @@ enum Negotiation {
             rids: media.ridIDs,
             ssrcs: media.offered.streams.map(\.ssrc),
             rtxSSRCs: media.offered.streams.compactMap(\.rtxSSRC),
-            extensions: extensions)
+            extensions: extensions,
+            rtxPayloadType: media.codecs.first(where: \.isRTX)?.payloadType)
     }
 
     /// The codec a consumer offers its subscriber: the producer's, without RTX.

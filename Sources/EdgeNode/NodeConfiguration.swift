@@ -1,3 +1,6 @@
+import SRTP
+import Trunk
+
 /// Configuration of one SFU node (`edgemesh sfu`). Every field has the
 /// environment variable of ARCHITECTURE.md and a flag of the same meaning.
 public struct NodeConfiguration: Sendable {
@@ -54,11 +57,42 @@ public struct NodeConfiguration: Sendable {
     /// `RELAY_IPS`: source addresses of the TURN servers' relays (coturn
     /// `relay-ip`/`external-ip`); a path from one of them is labelled `relay`.
     public var relayIPs: Set<String> = []
+    /// `TRUNK_PORT`: the UDP port of trunks to other nodes (only with a mesh credential).
+    public var trunkPort: Int = 40001
+    /// `MESH_CREDENTIAL`: the node credential file of `edgemesh mesh issue-node`
+    /// (it names the mesh public key the node trusts); nil runs without trunks.
+    public var meshCredentialPath: String?
+    /// `MESH_NODE_KEY`: the node's static key file; default `MeshFiles.keyPath(forCredentialPath:)`
+    /// (`DIR/ID.credential` → `DIR/ID.key`).
+    public var meshNodeKeyPath: String?
+    /// `REDIS_ADDR`: the registry the node announces itself in and finds its trunk peers in.
+    public var redisAddress: String?
+    /// Prefix of the registry's Redis keys (as the backend's `KEY_PREFIX`).
+    public var registryKeyPrefix: String = "edgemesh"
+    /// How often the node renews its registry lease and re-reads the other nodes.
+    public var registryRenewInterval: Duration = .seconds(2)
+    /// How long the trunk tick timer waits between runs (handshake retransmission, pings, liveness).
+    public var trunkTickInterval: Duration = .milliseconds(50)
+
+    /// `SRTP_AEAD`: who implements the AES-GCM SRTP profiles, `openssl`
+    /// (default) or `libsrtp` (the baseline, for benchmarks side by side).
+    public var srtpAEAD: SRTPSession.AEADImplementation = .openSSL
 
     public init() {}
 
+    /// The SRTP session settings of every transport.
+    var srtpConfiguration: SRTPSession.Configuration {
+        var configuration = SRTPSession.Configuration()
+        configuration.aeadImplementation = srtpAEAD
+        return configuration
+    }
+
     /// The address in ICE candidates.
     public var candidateAddress: String { announceIP ?? bindHost }
+    /// The node key file used with `meshCredentialPath`.
+    public var resolvedMeshNodeKeyPath: String? {
+        meshNodeKeyPath ?? meshCredentialPath.map { MeshFiles.keyPath(forCredentialPath: $0) }
+    }
     /// The IPv6 address in ICE candidates, if IPv6 is on.
     public var candidateAddressV6: String? { announceIPv6 ?? bindHostV6 }
 }

@@ -7,6 +7,10 @@ enum NodeEvent: Sendable {
     case transportFailed(room: RoomName, participant: ParticipantID, role: WebRTCTransport.Role, reason: String)
     case trackPublished(PublishedTrack)
     case activeSpeakers(room: RoomName, speakers: [(participant: ParticipantID, level: UInt8)])
+    /// A trunk to another node came up or went down.
+    case trunkChanged(peer: String, established: Bool)
+    /// The node began draining (`NodeDrain`): move its participants elsewhere.
+    case nodeDraining(timeoutSeconds: UInt32)
 }
 
 /// A track as the control plane sees it.
@@ -18,6 +22,22 @@ struct PublishedTrack: Sendable {
     let mid: String
     let rids: [String]
     let codec: String
+    /// The publisher's RTP parameters (what a relaying node needs).
+    let rtp: TrackRTPParameters
+    /// The node the publisher is connected to.
+    let originNodeID: String
+}
+
+/// A published track's RTP parameters as the publisher negotiated them.
+struct TrackRTPParameters: Sendable, Equatable {
+    var payloadType: UInt8
+    var clockRate: UInt32
+    var formatParameters: String?
+    /// nil when the publisher negotiated no RTX.
+    var rtxPayloadType: UInt8?
+    var channels: UInt16?
+    /// Header extension ids of the publisher's packets.
+    var extensions: NegotiatedExtensions
 }
 
 /// Fans node events out to every watcher (gRPC `WatchEvents` streams).

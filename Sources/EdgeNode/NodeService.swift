@@ -1,3 +1,4 @@
+import Coordination
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -6,19 +7,32 @@ import NIOPosix
 import Telemetry
 
 /// One running SFU node: the UDP media socket, the gRPC control API and the
-/// metrics endpoint, until `run` is cancelled.
+/// metrics endpoint, until `run` is cancelled or a drain completes.
 public struct NodeService: Sendable {
     public let configuration: NodeConfiguration
     public let registry: MetricsRegistry
+    /// The registry the node announces itself in and finds trunk peers in:
+    /// this one when given (an embedding process shares its own), else a
+    /// `RedisCoordinator` for `configuration.redisAddress`, else none.
+    public let coordinator: (any Coordinator)?
+    /// The node's drain: `drain.begin(timeout:)` (also the `Drain` RPC) makes
+    /// `run` return once the node is empty or the timeout passes; the
+    /// registry record says `draining` meanwhile.
+    public let drain: NodeDrain
     let logger: Logger
 
-    public init(configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), logger: Logger) {
+    public init(
+        configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), drain: NodeDrain = NodeDrain(),
+        logger: Logger, coordinator: (any Coordinator)? = nil
+    ) {
         self.configuration = configuration
         self.registry = registry
+        self.drain = drain
         self.logger = logger
+        self.coordinator = coordinator
     }
 
-    /// Runs the node until the task is cancelled. `onReady` receives the bound ports.
+    /// Runs the node until the task is cancelled or its drain completes. `onReady` receives the bound ports.
     public func run(
         group: MultiThreadedEventLoopGroup = .singleton,
         onReady: @Sendable (BoundPorts) -> Void = { _ in }
@@ -26,8 +40,28 @@ public struct NodeService: Sendable {
         let eventLoop = group.next()
         let metrics = NodeMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
         let events = NodeEventBroadcaster()
+        let trunkMetrics = TrunkMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
+        let identity = try NodeMesh.loadIdentity(configuration)
+        let ownedCoordinator: (any Coordinator)?
+        if coordinator == nil, let address = configuration.redisAddress {
+            do {
+                let redis = try RedisConfiguration(address: address)
+                ownedCoordinator = RedisCoordinator(
+                    configuration: CoordinatorConfiguration(
+                        renewInterval: configuration.registryRenewInterval, keyPrefix: configuration.registryKeyPrefix),
+                    redis: redis)
+            } catch {
+                throw NodeMeshError.invalidRedisAddress("\(error)")
+            }
+        } else {
+            ownedCoordinator = nil
+        }
+        let registryCoordinator = coordinator ?? ownedCoordinator
         let engine = try await eventLoop.submit { [configuration, logger] in
-            try MediaEngine(eventLoop: eventLoop, configuration: configuration, metrics: metrics, events: events, logger: logger)
+            let engine = try MediaEngine(
+                eventLoop: eventLoop, configuration: configuration, metrics: metrics, events: events, logger: logger)
+            if let identity { engine.trunk = TrunkLink(identity: identity, metrics: trunkMetrics) }
+            return engine
         }.get()
         let channel = try await MediaServer.bind(
             engine: engine, host: configuration.bindHost, port: configuration.rtcPort,
@@ -41,64 +75,125 @@ public struct NodeService: Sendable {
         }
         let tcpChannel = try await bindTCP(engine: engine, udpPort: rtcPort)
         let rtcTCPPort = tcpChannel?.localAddress?.port
-        try await eventLoop.submit {
+        let trunkChannel: (any Channel)? = if identity != nil {
+            try await TrunkServer.bind(
+                engine: engine, host: configuration.bindHost, port: configuration.trunkPort,
+                vectorReadCount: configuration.vectorReadCount)
+        } else {
+            nil
+        }
+        let trunkPort = trunkChannel.map { $0.localAddress?.port ?? configuration.trunkPort }
+        try await eventLoop.submit { [configuration] in
             engine.channel = channel
             engine.channelV6 = channelV6
             engine.rtcPort = rtcPort
             engine.rtcTCPPort = rtcTCPPort
+            engine.trunk?.channel = trunkChannel
             engine.startTimers()
+            engine.startTrunkTimer(interval: configuration.trunkTickInterval)
         }.get()
         let metricsServer = try await MetricsServer.start(
-            host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group)
+            host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group,
+            extra: { trunkMetrics.renderHistograms() })
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: configuration.bindHost.contains(":")
                     ? .ipv6(host: configuration.bindHost, port: configuration.grpcPort)
                     : .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
                 transportSecurity: .plaintext, eventLoopGroup: group),
-            services: [SFUService(engine: engine, nodeID: configuration.nodeID, region: configuration.region)])
-        try await withTaskCancellationHandler {
-            try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask {
-                    do {
-                        try await grpcServer.serve()
-                    } catch {
-                        // Shutting down: the transport reports the cancellation as an error.
-                        if !Task.isCancelled { throw error }
-                    }
-                }
-                if let address = try await grpcServer.listeningAddress {
-                    let grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
-                    onReady(BoundPorts(
-                        grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
-                        rtcTCP: rtcTCPPort))
-                }
-                logger.info("sfu node ready", metadata: [
-                    "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
-                    "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
-                    "rtc-tcp": "\(rtcTCPPort.map { "\(configuration.candidateAddress):\($0)/tcp" } ?? "off")",
-                    "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
-                    "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
-                ])
-            }
-        } onCancel: {
+            services: [SFUService(
+                engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)])
+        let shutdown: @Sendable () -> Void = {
             grpcServer.beginGracefulShutdown()
             events.finishAll()
             channel.close(promise: nil)
             channelV6?.close(promise: nil)
             tcpChannel?.close(promise: nil)
+            trunkChannel?.close(promise: nil)
             metricsServer.closeNow()
+        }
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    tasks.addTask {
+                        do {
+                            try await grpcServer.serve()
+                        } catch {
+                            // Shutting down: the transport reports the cancellation as an error.
+                            if !Task.isCancelled { throw error }
+                        }
+                    }
+                    tasks.addTask { [drain, logger] in
+                        let drained = await drain.waitUntilDrained(
+                            onBegin: { timeout in
+                                logger.notice("draining: no new participants", metadata: ["timeout": "\(timeout)"])
+                                events.publish(.nodeDraining(timeoutSeconds: UInt32(clamping: timeout.components.seconds)))
+                            },
+                            participants: { try await eventLoop.submit { engine.stats().participants }.get() })
+                        guard drained else { return }
+                        let left = (try? await eventLoop.submit { engine.stats().participants }.get()) ?? 0
+                        logger.notice("drain complete, stopping", metadata: ["participants": "\(left)"])
+                        shutdown()
+                        // Ends the other tasks (registry heartbeat) too; caught below.
+                        throw NodeDrained()
+                    }
+                    var grpcPort = configuration.grpcPort
+                    if let address = try await grpcServer.listeningAddress {
+                        grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
+                        onReady(BoundPorts(
+                            grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
+                            trunk: trunkPort, rtcTCP: rtcTCPPort))
+                    }
+                    if let registryCoordinator {
+                        let record = NodeMesh.record(
+                            configuration, identity: identity, grpcPort: grpcPort, rtcPort: rtcPort, trunkPort: trunkPort)
+                        tasks.addTask { [configuration, logger, drain] in
+                            await NodeMesh.runRegistration(
+                                coordinator: registryCoordinator, record: record, engine: engine, drain: drain,
+                                interval: configuration.registryRenewInterval, logger: logger)
+                            if let ownedCoordinator { await ownedCoordinator.close() }
+                        }
+                    }
+                    logger.info("sfu node ready", metadata: [
+                        "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
+                        "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
+                        "rtc-tcp": "\(rtcTCPPort.map { "\(configuration.candidateAddress):\($0)/tcp" } ?? "off")",
+                        "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
+                        "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
+                        "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
+                        "registry": "\(registryCoordinator == nil ? "none" : configuration.redisAddress.map { "redis \($0)" } ?? "shared")",
+                    ])
+                }
+            } onCancel: {
+                shutdown()
+            }
+        } catch is NodeDrained {
+            // The drain completed and the node shut down.
         }
     }
 }
+
+/// Thrown inside `run` when a drain completes, to end the node's tasks.
+private struct NodeDrained: Error {}
 
 /// The ports a node actually bound (useful when 0 was requested).
 public struct BoundPorts: Sendable {
     public let grpc: Int
     public let rtc: Int
     public let metrics: Int
+    /// The trunk UDP port (nil without a mesh credential).
+    public let trunk: Int?
+
     /// The ICE-TCP listener's port (nil: off).
     public let rtcTCP: Int?
+
+    public init(grpc: Int, rtc: Int, metrics: Int, trunk: Int? = nil, rtcTCP: Int? = nil) {
+        self.grpc = grpc
+        self.rtc = rtc
+        self.metrics = metrics
+        self.trunk = trunk
+        self.rtcTCP = rtcTCP
+    }
 }
 
 extension NodeService {

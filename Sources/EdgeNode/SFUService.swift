@@ -9,16 +9,20 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
     let engine: MediaEngine
     let nodeID: String
     let region: String
+    /// The node's drain (`SFUService+Drain.swift`).
+    let drainState: NodeDrain
 
-    private func onMediaLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    func onMediaLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await engine.eventLoop.submit(body).get()
         } catch let error as NodeControlError {
             switch error {
             case .unknownParticipant, .unknownTrack:
                 throw RPCError(code: .notFound, message: error.description)
-            case .sdpInvalid, .noAnswerExpected:
+            case .sdpInvalid, .noAnswerExpected, .invalidTrack:
                 throw RPCError(code: .invalidArgument, message: error.description)
+            case .trunksDisabled, .unknownPeer:
+                throw RPCError(code: .failedPrecondition, message: error.description)
             case .dtls:
                 throw RPCError(code: .internalError, message: error.description)
             }
@@ -29,6 +33,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         request: Edgemesh_V1_CreateParticipantRequest, context: ServerContext
     ) async throws -> Edgemesh_V1_CreateParticipantResponse {
         let (room, participant) = try validated(room: request.room, participant: request.participantID)
+        try refuseWhileDraining()
         try await onMediaLoop { engine.createParticipant(room: room, participant: participant) }
         var response = Edgemesh_V1_CreateParticipantResponse()
         response.nodeID = nodeID
@@ -119,6 +124,10 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         stats.packetsForwarded = engine.metrics.packetsForwarded.current
         stats.retransmissions = engine.metrics.retransmissions.current
         stats.drops = engine.metrics.dropCounts()
+        for (reason, count) in snapshot.trunkDrops { stats.drops["trunk_" + reason] = count }
+        stats.trunks = snapshot.trunks.map(\.message)
+        stats.relayedTracks = UInt32(clamping: snapshot.relayedTracks)
+        stats.draining = drainState.isDraining
         return stats
     }
 
@@ -135,7 +144,7 @@ struct SFUService: Edgemesh_V1_SFU.SimpleServiceProtocol {
         (try validRoom(room), try validParticipant(participant))
     }
 
-    private func validRoom(_ name: String) throws -> RoomName {
+    func validRoom(_ name: String) throws -> RoomName {
         guard Self.isValidName(name) else {
             throw RPCError(code: .invalidArgument, message: "room must match [A-Za-z0-9._-]{1,128}")
         }
@@ -177,6 +186,8 @@ extension PublishedTrack {
         track.mid = mid
         track.simulcastRids = rids
         track.codec = codec
+        track.rtp = rtp.message
+        track.originNodeID = originNodeID
         return track
     }
 }
@@ -218,6 +229,15 @@ extension NodeEvent {
                 return s
             }
             event.activeSpeakers = e
+        case .trunkChanged(let peer, let established):
+            var e = Edgemesh_V1_TrunkChanged()
+            e.peerNodeID = peer
+            e.established = established
+            event.trunkChanged = e
+        case .nodeDraining(let timeoutSeconds):
+            var e = Edgemesh_V1_NodeDraining()
+            e.timeoutSeconds = timeoutSeconds
+            event.nodeDraining = e
         }
         return event
     }

@@ -69,6 +69,15 @@ public final class Consumer {
     /// from the producer's cache. Returns how many packets were resent.
     @discardableResult
     public func retransmit(sequenceNumbers: [UInt16], nowNanoseconds: UInt64) -> Int {
+        var missing: [UInt16] = []
+        return retransmit(sequenceNumbers: sequenceNumbers, nowNanoseconds: nowNanoseconds, missing: &missing)
+    }
+
+    /// `retransmit`, also collecting the source sequence numbers (of the
+    /// current layer) the cache no longer or never held in `missing`: a
+    /// relayed track asks the upstream node for those.
+    @discardableResult
+    public func retransmit(sequenceNumbers: [UInt16], nowNanoseconds: UInt64, missing: inout [UInt16]) -> Int {
         guard let layer = selector.currentLayer, let sink, producer.layers.indices.contains(layer) else { return 0 }
         let cache = producer.layers[layer].cache
         var resent = 0
@@ -84,7 +93,7 @@ public final class Consumer {
                 sink.sendRTP(bytes, header: header, rewrite: rewrite)
                 return true
             }
-            if done == true { resent += 1 }
+            if done == true { resent += 1 } else { missing.append(sourceSeq) }
         }
         retransmissions &+= UInt64(resent)
         return resent

@@ -14,6 +14,11 @@ public struct IncomingRTP: Sendable {
     public var audioLevel: UInt8?
     /// The parsed header, shared by every consumer that forwards the packet.
     public var header: RTPHeaderView
+    /// Edge mesh: when the origin node received the packet (µs since the Unix
+    /// epoch, origin's clock); 0 for a packet received from a local publisher.
+    public var originSendTime: UInt64 = 0
+    /// Edge mesh: trunks the packet crossed to get here (0 from a local publisher).
+    public var hopCount: UInt8 = 0
 
     public init(
         ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32, payloadType: UInt8,
@@ -45,4 +50,15 @@ public protocol PublisherFeedback: AnyObject {
     func requestKeyframe(mediaSSRC: UInt32)
     /// Asks the publisher to send `sequenceNumbers` of `mediaSSRC` again (generic NACK).
     func requestRetransmission(mediaSSRC: UInt32, sequenceNumbers: [UInt16])
+}
+
+/// Where a producer's packets go to another node: one sink per (track,
+/// downstream node), fed every packet of the layers in `layerMask` as the
+/// producer received it (no rewriting: the downstream node rewrites for its
+/// own consumers). Called on the producer's event loop.
+public protocol RelaySink: AnyObject {
+    /// Layers wanted: bit i set means layer i.
+    var layerMask: UInt8 { get }
+    /// Sends one packet of `layer`.
+    func relay(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64)
 }

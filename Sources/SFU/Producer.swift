@@ -36,6 +36,8 @@ public final class Producer {
     public let formatParameters: String?
     public private(set) var layers: [Layer]
     public private(set) var consumers: [Consumer] = []
+    /// Copies of this track for other nodes (edge mesh), one per downstream node.
+    public private(set) var relaySinks: [any RelaySink] = []
     public weak var feedback: (any PublisherFeedback)?
     public var muted = false
     private var rateWindowStart: UInt64 = 0
@@ -83,6 +85,48 @@ public final class Producer {
         return 0
     }
 
+    /// Binds the SSRC of a layer by index (relayed tracks: the trunk names the layer).
+    public func bindLayer(index: Int, ssrc: UInt32) {
+        guard layers.indices.contains(index) else { return }
+        layers[index].ssrc = ssrc
+    }
+
+    /// Adds a relay sink (another node subscribed this track over a trunk).
+    public func addRelaySink(_ sink: any RelaySink) {
+        guard !relaySinks.contains(where: { $0 === sink }) else { return }
+        relaySinks.append(sink)
+    }
+
+    /// Removes a relay sink.
+    public func removeRelaySink(_ sink: any RelaySink) {
+        relaySinks.removeAll { $0 === sink }
+    }
+
+    /// The layers some consumer here needs, plus what relay sinks ask for:
+    /// the layer mask a relayed track is pulled with. For each consumer: the
+    /// layer it forwards and the one it heads for; its preferred layer and,
+    /// when that is not live here, every layer below it down to the highest
+    /// live one (the origin may not send the preferred layer: the consumer
+    /// then gets the best one it does send); and the lowest layer as the
+    /// fallback a consumer can always switch to.
+    public var neededLayerMask: UInt8 {
+        guard let top = layers.indices.last else { return 0 }
+        var mask: UInt8 = consumers.isEmpty ? 0 : 1
+        func bit(_ layer: Int) -> UInt8 { 1 << UInt8(max(0, min(layer, top, 7))) }
+        for consumer in consumers {
+            mask |= bit(consumer.targetLayer)
+            if let current = consumer.currentLayer { mask |= bit(current) }
+            var layer = max(0, min(consumer.selector.preferred.rawValue, top))
+            while layer >= 0 {
+                mask |= bit(layer)
+                if layers[layer].isActive { break }
+                layer -= 1
+            }
+        }
+        for sink in relaySinks { mask |= sink.layerMask }
+        return mask & UInt8(truncatingIfNeeded: (1 << min(layers.count, 8)) - 1)
+    }
+
     /// Takes one received packet of `layer`: caches it and forwards it to
     /// every consumer that wants this layer. Returns the number of copies sent.
     @discardableResult
@@ -104,6 +148,11 @@ public final class Producer {
         }
         var sent = 0
         for consumer in consumers where consumer.forward(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds) {
+            sent += 1
+        }
+        let bit: UInt8 = layer < 8 ? 1 << UInt8(layer) : 0
+        for sink in relaySinks where sink.layerMask & bit != 0 {
+            sink.relay(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds)
             sent += 1
         }
         return sent
@@ -194,9 +243,12 @@ public final class Producer {
         consumers.removeAll { $0 === consumer }
     }
 
-    /// Detaches every consumer (the producer is closing).
+    /// Detaches every consumer and relay sink (the producer is closing).
     func removeAllConsumers() -> [Consumer] {
-        defer { consumers = [] }
+        defer {
+            consumers = []
+            relaySinks = []
+        }
         return consumers
     }
 }

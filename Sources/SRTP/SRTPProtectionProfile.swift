@@ -41,6 +41,9 @@ public enum SRTPProtectionProfile: UInt16, Sendable, CaseIterable, CustomStringC
     /// Bytes `protectRTCP` adds: the E flag and SRTCP index (4) plus the tag.
     public var rtcpTrailerLength: Int { 4 + rtpTrailerLength }
 
+    /// Whether the profile is an RFC 7714 AEAD (AES-GCM) profile.
+    public var isAEAD: Bool { self != .aes128CMHMACSHA1_80 }
+
     public var description: String {
         switch self {
         case .aes128CMHMACSHA1_80: "AES_CM_128_HMAC_SHA1_80"

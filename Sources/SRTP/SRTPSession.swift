@@ -30,6 +30,9 @@ public final class SRTPSession: @unchecked Sendable {
         /// (`allow_repeat_tx`), which plain NACK retransmissions without RTX
         /// need. Repeats must carry the same payload.
         public var allowRepeatedTransmission: Bool = true
+        /// Which code does AEAD_AES_128_GCM / AEAD_AES_256_GCM (the other
+        /// profiles always use libsrtp).
+        public var aeadImplementation: AEADImplementation = .openSSL
 
         public init() {}
     }
@@ -48,10 +51,21 @@ public final class SRTPSession: @unchecked Sendable {
     private static let minimumSRTCPLength = 12
     private static let minimumRTCPLength = 8
 
+    /// Who implements the AEAD (GCM) profiles.
+    public enum AEADImplementation: Sendable, Hashable {
+        /// RFC 7714 in this module on OpenSSL's EVP AES-GCM (default: an
+        /// order of magnitude cheaper than Debian's NSS-backed libsrtp).
+        case openSSL
+        /// libsrtp2, as for AES-CM (the baseline, kept for comparison).
+        case libsrtp
+    }
+
     public let profile: SRTPProtectionProfile
     public let direction: Direction
-    /// `srtp_t`, owned.
-    private let session: srtp_t
+    /// `srtp_t`, owned, when libsrtp does the work.
+    private let session: srtp_t?
+    /// The OpenSSL AEAD implementation, when it does.
+    private let aead: SRTPAEADSession?
 
     /// Creates a session from a master key and salt (RFC 3711 §8.2: each
     /// direction has its own).
@@ -66,6 +80,16 @@ public final class SRTPSession: @unchecked Sendable {
         guard (64...0x7FFF).contains(configuration.replayWindowSize) else {
             throw .invalidConfiguration(reason: "replay window \(configuration.replayWindowSize) not in 64...32767")
         }
+        self.profile = profile
+        self.direction = direction
+        if profile.isAEAD, configuration.aeadImplementation == .openSSL {
+            aead = try SRTPAEADSession(
+                masterKey: masterKey, masterSalt: masterSalt, outbound: direction == .outbound,
+                window: configuration.replayWindowSize, allowRepeat: configuration.allowRepeatedTransmission)
+            session = nil
+            return
+        }
+        aead = nil
         var policy = srtp_policy_t()
         profile.apply(to: &policy)
         policy.ssrc = srtp_ssrc_t(type: direction == .outbound ? ssrc_any_outbound : ssrc_any_inbound, value: 0)
@@ -84,13 +108,11 @@ public final class SRTPSession: @unchecked Sendable {
         guard status == srtp_err_status_ok, let created else {
             throw SRTPLibrary.error(for: status, length: 0)
         }
-        self.profile = profile
-        self.direction = direction
         self.session = created
     }
 
     deinit {
-        srtp_dealloc(session)
+        if let session { srtp_dealloc(session) }
     }
 
     /// Protects the RTP packet in `buffer[0..<length]` in place (RFC 3711
@@ -98,8 +120,9 @@ public final class SRTPSession: @unchecked Sendable {
     /// at least `SRTPSession.maxTrailer` bytes past `length`.
     public func protectRTP(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard direction == .outbound else { throw .wrongDirection }
-        try Self.checkRTP(buffer, length: length)
+        let headerLength = try Self.checkRTP(buffer, length: length)
         try Self.checkTailroom(buffer, length: length, trailer: Self.maxTrailer)
+        if let aead { return try aead.protectRTP(buffer, length: length, headerLength: headerLength) }
         return try run(buffer, length: length) { session, pointer, lengthPointer in
             srtp_protect(session, pointer, lengthPointer)
         }
@@ -109,7 +132,8 @@ public final class SRTPSession: @unchecked Sendable {
     /// and returns the RTP length.
     public func unprotectRTP(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard direction == .inbound else { throw .wrongDirection }
-        try Self.checkRTP(buffer, length: length)
+        let headerLength = try Self.checkRTP(buffer, length: length)
+        if let aead { return try aead.unprotectRTP(buffer, length: length, headerLength: headerLength) }
         return try run(buffer, length: length) { session, pointer, lengthPointer in
             srtp_unprotect(session, pointer, lengthPointer)
         }
@@ -122,6 +146,7 @@ public final class SRTPSession: @unchecked Sendable {
         guard direction == .outbound else { throw .wrongDirection }
         try Self.checkRTCP(buffer, length: length, minimum: Self.minimumRTCPLength)
         try Self.checkTailroom(buffer, length: length, trailer: Self.maxRTCPTrailer)
+        if let aead { return try aead.protectRTCP(buffer, length: length) }
         return try run(buffer, length: length) { session, pointer, lengthPointer in
             srtp_protect_rtcp(session, pointer, lengthPointer)
         }
@@ -132,6 +157,7 @@ public final class SRTPSession: @unchecked Sendable {
     public func unprotectRTCP(buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard direction == .inbound else { throw .wrongDirection }
         try Self.checkRTCP(buffer, length: length, minimum: Self.minimumSRTCPLength)
+        if let aead { return try aead.unprotectRTCP(buffer, length: length) }
         return try run(buffer, length: length) { session, pointer, lengthPointer in
             srtp_unprotect_rtcp(session, pointer, lengthPointer)
         }
@@ -141,7 +167,7 @@ public final class SRTPSession: @unchecked Sendable {
         _ buffer: UnsafeMutableRawBufferPointer, length: Int,
         _ operation: (srtp_t, UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
     ) throws(SRTPError) -> Int {
-        guard let base = buffer.baseAddress, var cLength = Int32(exactly: length) else {
+        guard let session, let base = buffer.baseAddress, var cLength = Int32(exactly: length) else {
             throw .malformed(reason: "length not representable", length: length)
         }
         let status = operation(session, base, &cLength)
@@ -179,7 +205,8 @@ public final class SRTPSession: @unchecked Sendable {
     ///
     /// The whole header (CSRCs and extension) must fit in `length`, so that
     /// libsrtp never reads past the packet whatever its own checks do.
-    private static func checkRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) {
+    @discardableResult
+    private static func checkRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard length >= minimumRTPLength, length <= buffer.count else {
             throw .malformed(reason: "RTP needs 12...\(buffer.count) bytes", length: length)
         }
@@ -198,6 +225,7 @@ public final class SRTPSession: @unchecked Sendable {
         guard headerLength <= length else {
             throw .malformed(reason: "\(headerLength)-byte header", length: length)
         }
+        return headerLength
     }
 
     /// RFC 3550 §6.4.1: at least the 8-byte header, version 2.

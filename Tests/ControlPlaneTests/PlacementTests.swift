@@ -139,6 +139,31 @@ struct NodeDirectoryTests {
         for _ in 0..<5 { chosen.append(await directory.place(policy: policy, clientLocation: nil, rttHints: RTTHints())?.node.id) }
         #expect(chosen == ["a", "b", "a", "b", nil])  // spread, then full
     }
+
+    @Test func drainingNodesTakeNoPlacements() async throws {
+        // "a" reports draining in its stats; "b" announces NodeDraining before its stats say so.
+        let bDraining = Mutex(false)
+        let directory = NodeDirectory(source: .addresses(["a:1", "b:1", "c:1"])) { address in
+            switch address {
+            case "a:1": NodeReport(nodeID: "a", region: "eu-central", participants: 0, draining: true)
+            case "b:1": NodeReport(nodeID: "b", region: "eu-central", participants: 0, draining: bDraining.withLock { $0 })
+            default: NodeReport(nodeID: "c", region: "eu-central", participants: 5)
+            }
+        }
+        try await directory.refresh()
+        let policy = PlacementPolicy(catalog: try catalog(), defaultRegion: try GeoRouting.RegionID("eu-central"), maxParticipantsPerNode: 10)
+        #expect(await directory.place(policy: policy, clientLocation: nil, rttHints: RTTHints())?.node.id == "b")
+        await directory.markDraining("b")
+        #expect(await directory.snapshot().map(\.draining) == [true, true, false])
+        #expect(await directory.place(policy: policy, clientLocation: nil, rttHints: RTTHints())?.node.id == "c")
+        bDraining.withLock { $0 = true }
+        try await directory.refresh()
+        #expect(await directory.place(policy: policy, clientLocation: nil, rttHints: RTTHints())?.node.id == "c")
+        // A node that reports it is not draining (restarted) is placeable again.
+        bDraining.withLock { $0 = false }
+        try await directory.refresh()
+        #expect(await directory.place(policy: policy, clientLocation: nil, rttHints: RTTHints())?.node.id == "b")
+    }
 }
 
 @Suite("Client address")

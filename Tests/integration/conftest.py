@@ -61,8 +61,8 @@ def generated_stubs():
 
 
 class SFUProcess:
-    def __init__(self, region="test", node_id=None, extra_args=()):
-        self.grpc_port = free_port()
+    def __init__(self, region="test", node_id=None, extra_args=(), grpc_port=None, env=None):
+        self.grpc_port = grpc_port or free_port()
         self.rtc_port = free_port(socket.SOCK_DGRAM)
         self.metrics_port = free_port()
         self.node_id = node_id or f"sfu-{uuid.uuid4().hex[:6]}"
@@ -74,7 +74,8 @@ class SFUProcess:
             [edgemesh_bin(), "sfu", "--region", region, "--node-id", self.node_id,
              "--grpc-port", str(self.grpc_port), "--rtc-port", str(self.rtc_port),
              "--metrics-port", str(self.metrics_port), *extra_args],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            # SIGTERM drains (docs/operations.md); tests stop nodes quickly.
+            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "SHUTDOWN_TIMEOUT": "2", **(env or {})})
         wait_until(self.healthy, 30, f"{self.node_id} /healthz")
 
     def healthy(self):

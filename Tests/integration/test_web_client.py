@@ -166,6 +166,8 @@ def test_two_browsers_then_a_late_third(dev):
         carol.save_screenshot(str(ARTIFACTS / "web-three-person-call.png"))
         carol.set_window_size(360, 740)
         carol.save_screenshot(str(ARTIFACTS / "web-three-person-call-360px.png"))
+        assert carol.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), \
+            "the call screen scrolls sideways at 360 px"
     finally:
         for driver in drivers:
             driver.quit()

@@ -96,3 +96,93 @@ class LossyRelay(UDPRelay):
                 self.dropped += 1
                 return []
         return [data]
+
+
+class DelayScheduler:
+    """One thread that sends datagrams when they are due: each `later` call
+    queues (due time, socket, bytes, address) on a heap and the thread waits
+    on a condition until the earliest is due (no sleep-based pacing)."""
+
+    def __init__(self):
+        import heapq
+        self._heapq = heapq
+        self._heap = []
+        self._sequence = 0
+        self._cond = threading.Condition()
+        self._running = True
+        self.sent = 0
+        self.lateness = []  # seconds each datagram left after its due time (bounded sample)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def later(self, delay: float, sock, data: bytes, address):
+        import time
+        due = time.monotonic() + delay
+        with self._cond:
+            self._sequence += 1
+            self._heapq.heappush(self._heap, (due, self._sequence, sock, data, address))
+            self._cond.notify()
+
+    def _run(self):
+        import time
+        while True:
+            with self._cond:
+                while self._running and (not self._heap or self._heap[0][0] > time.monotonic()):
+                    timeout = None if not self._heap else max(0.0, self._heap[0][0] - time.monotonic())
+                    self._cond.wait(timeout)
+                if not self._running:
+                    return
+                due, _, sock, data, address = self._heapq.heappop(self._heap)
+            try:
+                sock.sendto(data, address)
+                self.sent += 1
+                if len(self.lateness) < 10000:
+                    self.lateness.append(time.monotonic() - due)
+            except OSError:
+                pass
+
+    def close(self):
+        with self._cond:
+            self._running = False
+            self._cond.notify()
+        self._thread.join(timeout=2)
+
+
+class DelayRelay(UDPRelay):
+    """Holds every datagram, both ways, for `delay` seconds (a fixed one-way
+    link delay in userspace, since the kernel here has no netem)."""
+
+    def __init__(self, target_port: int, delay: float, scheduler: DelayScheduler = None):
+        super().__init__(target_port)
+        self.delay = delay
+        self.scheduler = scheduler or DelayScheduler()
+        self._own_scheduler = scheduler is None
+        self.start()
+
+    def _upstream(self):
+        while self.running:
+            try:
+                data, addr = self.front.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.client = addr
+            for datagram in self.upstream(data):
+                self.scheduler.later(self.delay, self.back, datagram, self.target)
+
+    def _downstream(self):
+        while self.running:
+            try:
+                data, _ = self.back.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if self.client and self.downstream(data):
+                self.scheduler.later(self.delay, self.front, data, self.client)
+
+    def close(self):
+        super().close()
+        if self._own_scheduler:
+            self.scheduler.close()

@@ -28,7 +28,10 @@ DECRYPT_10=${DECRYPT_10:-1}
 DECRYPT_100=${DECRYPT_100:-4}
 DECRYPT_500=${DECRYPT_500:-8}
 OUT_DIR="$ROOT/benchmarks/results"
-RAW="$OUT_DIR/fanout-raw.jsonl"
+# SRTP_AEAD=libsrtp measures the NSS-backed libsrtp baseline; NAME names the output files.
+SRTP_AEAD=${SRTP_AEAD:-openssl}
+NAME=${NAME:-fanout}
+RAW="$OUT_DIR/$NAME-raw.jsonl"
 RUN_DIR="$ROOT/.test-run/bench"
 mkdir -p "$OUT_DIR" "$RUN_DIR"
 
@@ -82,7 +85,7 @@ trap stop_sfu EXIT
 
 start_sfu() {
     GRPC_PORT=$(free_port tcp) RTC_PORT=$(free_port udp) METRICS_PORT=$(free_port tcp)
-    setsid "${PIN_SFU[@]}" "$BIN/edgemesh" sfu --region bench --node-id bench-sfu --log-level warning \
+    SRTP_AEAD="$SRTP_AEAD" setsid "${PIN_SFU[@]}" "$BIN/edgemesh" sfu --region bench --node-id bench-sfu --log-level warning \
         --grpc-port "$GRPC_PORT" --rtc-port "$RTC_PORT" --metrics-port "$METRICS_PORT" \
         >"$RUN_DIR/sfu.log" 2>&1 &
     SFU_PID=$!
@@ -130,7 +133,8 @@ for _ in $(seq "$REPEAT"); do
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/fanout.md" \
+python3 "$ROOT/benchmarks/fanout/report.py" "$RAW" "$OUT_DIR/$NAME.md" \
     --duration "$DURATION (at most $PACKET_BUDGET packets per run: shorter at high rates)" --packet-size "$PACKET_SIZE" --load "$LOAD_BEFORE → $LOAD_AFTER" \
     --pinned "$([ ${#BENCH_THREADS[@]} -gt 0 ] && echo yes || echo no)" --nice "$NICE"
-echo "wrote $OUT_DIR/fanout.md" >&2
+echo "SRTP AES-GCM implementation: $SRTP_AEAD" >>"$OUT_DIR/$NAME.md"
+echo "wrote $OUT_DIR/$NAME.md" >&2

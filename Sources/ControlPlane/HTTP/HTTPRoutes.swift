@@ -37,7 +37,8 @@ enum HTTPRoutes {
                      body: .init(byteBuffer: ByteBuffer(string: services.metrics.render())))
         }
         router.get("/v1/regions") { _, _ in
-            json(.ok, regions(catalog: services.policy.catalog, nodes: await services.directory.snapshot(), policy: services.policy))
+            json(.ok, regions(catalog: services.policy.catalog, nodes: await services.directory.snapshot(), policy: services.policy,
+                              probeURLs: services.configuration.probeURLs))
         }
         router.get("/v1/rtc/validate") { request, _ in
             switch verify(request, services: services) {
@@ -79,8 +80,10 @@ enum HTTPRoutes {
         return json(.ok, .object(["token": .string(services.codec.mint(claims))]))
     }
 
-    /// `[{"id","name","location":{"lat","lon"},"nodes":[{"id","healthy","load"}]}]`; `load` is participants.
-    static func regions(catalog: RegionCatalog, nodes: [SFUNode], policy: PlacementPolicy) -> JSONValue {
+    /// `[{"id","name","location":{"lat","lon"},"nodes":[{"id","healthy","load"}],"probe"?}]`; `load` is
+    /// participants; `probe` (only for regions in `probeURLs`) is where clients measure their RTT.
+    static func regions(catalog: RegionCatalog, nodes: [SFUNode], policy: PlacementPolicy,
+                        probeURLs: [String: String] = [:]) -> JSONValue {
         var ids = catalog.regions.map(\.id.rawValue)
         for node in nodes where !node.region.isEmpty && !ids.contains(node.region) { ids.append(node.region) }
         return .array(ids.map { id in
@@ -95,6 +98,7 @@ enum HTTPRoutes {
                 .object(["id": .string(node.id), "healthy": .bool(node.healthy && !node.draining),
                          "load": .number(Double(node.participants))])
             })
+            if let probe = probeURLs[id] { object["probe"] = .string(probe) }
             return .object(object)
         })
     }

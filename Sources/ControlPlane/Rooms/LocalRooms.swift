@@ -37,9 +37,16 @@ public final class LocalRooms: Sendable {
     private let state = Mutex<(rooms: [RoomID: Room], nextGeneration: UInt64)>(([:], 0))
     private let pumps: AsyncStream<Pump>
     private let pumpStarter: AsyncStream<Pump>.Continuation
+    /// Hears relay requests and departures (the mesh orchestrator).
+    private let mesh: @Sendable (MeshInput) -> Void
 
-    public init(coordinator: any Coordinator) {
+    public convenience init(coordinator: any Coordinator) {
+        self.init(coordinator: coordinator, mesh: { _ in })
+    }
+
+    init(coordinator: any Coordinator, mesh: @escaping @Sendable (MeshInput) -> Void) {
         self.coordinator = coordinator
+        self.mesh = mesh
         (pumps, pumpStarter) = AsyncStream.makeStream()
     }
 
@@ -132,6 +139,14 @@ public final class LocalRooms: Sendable {
         for target in targets { target.inbox.yield(input) }
     }
 
+    /// Delivers `input` to every local participant, in any room, placed on `node`.
+    func deliver(_ input: SessionInput, node: String) {
+        let targets: [Member] = state.withLock { state in
+            state.rooms.values.flatMap { $0.members.values.filter { $0.node == node } }
+        }
+        for target in targets { target.inbox.yield(input) }
+    }
+
     /// Local participants of every room (for shutdown).
     func allMembers() -> [Member] {
         state.withLock { $0.rooms.values.flatMap { $0.members.values } }
@@ -155,7 +170,15 @@ public final class LocalRooms: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await event in pump.events {
+                    if let relay = MeshSignal(event: event) {
+                        self.mesh(.signal(pump.room, relay))
+                        if case .ready(let track, let node, let error) = relay {
+                            self.deliver(.relayReady(track, error: error), room: pump.room, node: node.rawValue)
+                        }
+                        continue
+                    }
                     guard let signal = RoomSignal(event: event) else { continue }
+                    if case .participantLeft(let member) = signal { self.mesh(.memberLeft(pump.room, member)) }
                     let targets: [Member] = self.state.withLock { state in
                         guard let room = state.rooms[pump.room], room.generation == pump.generation else { return [] }
                         return Array(room.members.values)

@@ -6,11 +6,17 @@ public struct NodeReport: Sendable, Equatable {
     public var nodeID: String
     public var region: String
     public var participants: Int
+    /// The node's trunks as it measures them (`NodeStats.trunks`).
+    public var trunks: [TrunkReport]
+    /// The node is draining (`edgemesh drain`): no new participants.
+    public var draining: Bool
 
-    public init(nodeID: String, region: String, participants: Int) {
+    public init(nodeID: String, region: String, participants: Int, trunks: [TrunkReport] = [], draining: Bool = false) {
         self.nodeID = nodeID
         self.region = region
         self.participants = participants
+        self.trunks = trunks
+        self.draining = draining
     }
 }
 
@@ -35,6 +41,7 @@ public actor NodeDirectory {
     private struct Entry {
         var node: SFUNode
         var lastSeen: ContinuousClock.Instant?
+        var trunks: [TrunkReport] = []
     }
 
     private let source: Source
@@ -45,6 +52,8 @@ public actor NodeDirectory {
     private var placed: [String: Int] = [:]
     /// Nodes that failed a call, left out of placements until the instant.
     private var suspended: [String: ContinuousClock.Instant] = [:]
+    /// Nodes that announced a drain (`NodeDraining`) ahead of their stats or record.
+    private var drainAnnounced: Set<String> = []
 
     public init(source: Source, leaseDuration: Duration = .seconds(6),
                 now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -81,6 +90,9 @@ public actor NodeDirectory {
                     entry.node.id = report.nodeID
                     entry.node.region = report.region
                     entry.node.participants = report.participants
+                    entry.trunks = report.trunks
+                    entry.node.draining = report.draining
+                    if !report.draining { drainAnnounced.remove(report.nodeID) }
                     entry.lastSeen = current
                 }
                 entry.node.healthy = entry.lastSeen.map { current - $0 < leaseDuration } ?? false
@@ -88,11 +100,23 @@ public actor NodeDirectory {
             }
         case .registry(let coordinator):
             let records = try await coordinator.healthyNodes()
+            // Trunk measurements are only in the nodes' stats: fetch them too (a node that does not answer keeps none).
+            let fetch = fetchStats
+            let trunks = await withTaskGroup(of: (String, [TrunkReport]).self) { group in
+                for record in records {
+                    group.addTask { (record.id.rawValue, (try? await fetch(record.grpcAddress))?.trunks ?? []) }
+                }
+                var results: [String: [TrunkReport]] = [:]
+                for await (id, reports) in group { results[id] = reports }
+                return results
+            }
             entries = Dictionary(records.map { record in
                 (record.id.rawValue, Entry(node: SFUNode(
                     id: record.id.rawValue, region: record.region.rawValue, grpcAddress: record.grpcAddress,
-                    participants: record.load.participants, healthy: true, draining: record.draining)))
+                    participants: record.load.participants, healthy: true, draining: record.draining),
+                    trunks: trunks[record.id.rawValue] ?? []))
             }, uniquingKeysWith: { first, _ in first })
+            drainAnnounced.formIntersection(entries.keys)
         }
         placed = [:]
     }
@@ -104,6 +128,7 @@ public actor NodeDirectory {
             var node = entry.node
             node.participants += placed[node.id] ?? 0
             if let until = suspended[node.id], current < until { node.healthy = false }
+            if drainAnnounced.contains(node.id) { node.draining = true }
             return node
         }.sorted { $0.id < $1.id }
     }
@@ -123,9 +148,33 @@ public actor NodeDirectory {
         suspended[id] = now() + duration
     }
 
+    /// Marks a node as draining at once (it announced `NodeDraining`); its
+    /// stats or registry record confirm it at the next refresh.
+    public func markDraining(_ id: String) {
+        drainAnnounced.insert(id)
+    }
+
     /// The node with this id, if known.
     public func node(id: String) -> SFUNode? {
         snapshot().first { $0.id == id }
+    }
+
+    /// Every healthy node's trunk reports, by node id.
+    public func trunkReports() -> [String: [TrunkReport]] {
+        let healthy = Set(snapshot().filter(\.healthy).map(\.id))
+        var reports: [String: [TrunkReport]] = [:]
+        for entry in entries.values where healthy.contains(entry.node.id) { reports[entry.node.id] = entry.trunks }
+        return reports
+    }
+
+    /// The graph the cascade planner works on: healthy nodes, their trunks
+    /// (`MeshTopology.build`), and load as a fraction of `maxParticipants`.
+    public func meshTopology(unmeasuredRTT: Double, maxParticipants: Int) -> MeshTopology {
+        let nodes = snapshot().filter(\.healthy)
+        let load = Dictionary(nodes.map { ($0.id, Double($0.participants) / Double(max(1, maxParticipants))) },
+                              uniquingKeysWith: { first, _ in first })
+        return MeshTopology.build(nodes: Set(nodes.map(\.id)), reports: trunkReports(), load: load,
+                                  unmeasuredRTT: unmeasuredRTT)
     }
 
     /// Refreshes every `interval` until cancelled; `onError` hears registry failures.

@@ -102,7 +102,12 @@ public struct SFUNodeClient: Sendable {
 
     public func stats() async throws(SFUCallError) -> NodeReport {
         let stats = try await call("GetNodeStats") { try await client.getNodeStats(Edgemesh_V1_GetNodeStatsRequest(), options: options) }
-        return NodeReport(nodeID: stats.nodeID, region: stats.region, participants: Int(stats.participants))
+        let trunks = stats.trunks.map { trunk in
+            TrunkReport(peer: trunk.peerNodeID, established: trunk.established, rttSeconds: trunk.rttSeconds,
+                        oneWayDelaySeconds: trunk.oneWayDelaySeconds, loss: trunk.loss)
+        }
+        return NodeReport(nodeID: stats.nodeID, region: stats.region, participants: Int(stats.participants),
+                          trunks: trunks, draining: stats.draining)
     }
 
     /// Streams the node's events to `handler` until the stream ends, fails or the task is cancelled.

@@ -43,6 +43,8 @@ extension ParticipantSession {
                 source: info?.source.rawValue ?? (kind == "audio" ? TrackSource.microphone.rawValue : TrackSource.camera.rawValue),
                 name: info?.name ?? "", simulcast: track.simulcastRids, region: me.region, node: me.node)
             ownTrackMids[record.id] = track.mid
+            // This backend owns the track's relay tree (before anyone can learn of the track and ask for it).
+            await services.mesh.own(room: room, track: track, publisher: participantID, origin: nodeID)
             do {
                 try await services.coordinator.publishTrack(record, in: room)
                 published.append(record)
@@ -121,6 +123,7 @@ extension ParticipantSession {
             }
             await subscribe(tracks.filter { !isSubscribed($0.id) }, quality: quality ?? .high, ref: ref)
         } else {
+            await releaseRelays(tracks.filter { awaitingRelay[$0.id] != nil })
             await unsubscribe(tracks.filter { isSubscribed($0.id) }, ref: ref)
         }
     }

@@ -41,6 +41,7 @@ extension ParticipantSession {
             me = nil  // the newcomer removed this member from the room already
             if let sfu { try? await sfu.closeParticipant(room: room.rawValue, participant: participantID.rawValue) }
             services.rooms.detach(room: room, member: participantID)
+            services.mesh.submit(.publisherLeft(room, participantID))
             if joinedSent { metrics.participants.add(-1) }
             closing = true
         }
@@ -50,6 +51,8 @@ extension ParticipantSession {
     private func forget(_ track: TrackRecord) async {
         knownTracks[track.id] = nil
         ownTrackMids[track.id] = nil
+        awaitingRelay[track.id] = nil
+        if track.member == participantID { await services.mesh.disown(room: room, track: track.id) }
         send(ServerMessage.trackUnpublished(track.id))
         if subscribed.remove(track.id) != nil { await renegotiate() }
     }
@@ -60,15 +63,15 @@ extension ParticipantSession {
         await subscribe(tracks.filter { $0.member != participantID && !subscribed.contains($0.id) }, quality: .high, ref: nil)
     }
 
-    /// Adds consumers for same-node tracks; a track on another node gets a
-    /// `cross_node_unsupported` error until trunks relay it.
-    func subscribe(_ tracks: [TrackRecord], quality: TrackQuality, ref: String?) async {
+    /// Adds consumers for same-node tracks; a track published on another
+    /// node is first relayed to this one (`requestRelay`), and subscribed
+    /// when its `relay_ready` arrives.
+    /// - Parameter relayed: the tracks are available on this node through a relay.
+    func subscribe(_ tracks: [TrackRecord], quality: TrackQuality, ref: String?, relayed: Bool = false) async {
         guard let sfu, !tracks.isEmpty else { return }
-        let local = tracks.filter { $0.node.rawValue == nodeID }
-        for track in tracks where track.node.rawValue != nodeID && unreachable.insert(track.id).inserted {
-            sendError(.crossNodeUnsupported,
-                      "track \(track.id.rawValue) is published on SFU node \(track.node.rawValue) (region \(track.region.rawValue)); "
-                          + "you are on node \(nodeID), and cross-node relay is not available yet", ref: ref)
+        let local = relayed ? tracks : tracks.filter { $0.node.rawValue == nodeID }
+        if !relayed {
+            await requestRelay(tracks.filter { $0.node.rawValue != nodeID }, quality: quality, ref: ref)
         }
         guard !local.isEmpty else { return }
         do {
@@ -87,6 +90,7 @@ extension ParticipantSession {
             let renegotiate = try await sfu.unsubscribe(
                 room: room.rawValue, participant: participantID.rawValue, trackIDs: tracks.map(\.id.rawValue))
             for track in tracks { subscribed.remove(track.id) }
+            await releaseRelays(tracks)
             if renegotiate { await self.renegotiate() }
         } catch {
             sendError(.internal, "unsubscribing failed: \(error.message)", ref: ref)

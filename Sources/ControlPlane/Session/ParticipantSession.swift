@@ -26,8 +26,8 @@ final class ParticipantSession {
     var knownTracks: [MediaTrackID: TrackRecord] = [:]
     /// Tracks with a consumer on this participant's subscriber transport.
     var subscribed: Set<MediaTrackID> = []
-    /// Tracks already reported as unreachable (cross-node).
-    var unreachable: Set<MediaTrackID> = []
+    /// Tracks of other nodes asked for (`relay_need`), waiting for `relay_ready`.
+    var awaitingRelay: [MediaTrackID: (quality: TrackQuality, ref: String?)] = [:]
     /// A server offer awaits the client's answer; another is needed after it.
     var offerOutstanding = false
     var renegotiationPending = false
@@ -40,6 +40,7 @@ final class ParticipantSession {
     var connectedTransports = (publisher: false, subscriber: false)
     var joinLatencyRecorded = false
     var joinedSent = false
+    var migrateSent = false
     var closing = false
 
     init(services: BackendServices, admission: Admission, outbox: Outbox,
@@ -137,7 +138,8 @@ final class ParticipantSession {
         }
         send(ServerMessage.joined(
             room: room.rawValue, sid: roomSID, me: record, grants: grants, others: others,
-            sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName),
+            sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName,
+                       reason: placement.reason),
             iceServers: services.configuration.iceServers
                 + (services.configuration.turn.map { [$0.iceServer(participant: participantID.rawValue)] } ?? [])))
         joinedSent = true
@@ -191,6 +193,15 @@ final class ParticipantSession {
                 send(ServerMessage.activeSpeakers(speakers))
             case .transportConnected(let publisher):
                 transportConnected(publisher: publisher)
+            case .relayReady(let track, let error):
+                await relayReady(track, error: error)
+            case .migrate(let reason):
+                // The client reconnects; its new session (same identity) replaces this one.
+                if !migrateSent {
+                    migrateSent = true
+                    logger.info("asking the client to migrate", metadata: ["node": "\(nodeID)", "reason": "\(reason)"])
+                    send(ServerMessage.migrate(reason: reason))
+                }
             case .closed(let reason):
                 logger.debug("connection closing", metadata: ["reason": "\(reason)"])
                 closing = true
@@ -220,6 +231,7 @@ final class ParticipantSession {
         guard let record = me else { return nil }
         me = nil
         services.rooms.detach(room: room, member: record.id)
+        services.mesh.submit(.publisherLeft(room, record.id))
         if joinedSent { metrics.participants.add(-1) }
         let (services, sfu, room, logger) = (services, sfu, room, logger)
         return {

@@ -1,3 +1,5 @@
+import Coordination
+
 /// Everything a participant's session loop reacts to, in arrival order.
 enum SessionInput: Sendable {
     /// A validated client message.
@@ -8,6 +10,11 @@ enum SessionInput: Sendable {
     case speakers([(participant: String, level: Double)])
     /// One of the participant's transports connected on the node.
     case transportConnected(publisher: Bool)
+    /// A track published on another node can now be subscribed on this
+    /// participant's node (relayed), or could not be (`error`).
+    case relayReady(MediaTrackID, error: String?)
+    /// The participant's node is draining: tell the client to reconnect (`migrate`), once.
+    case migrate(reason: String)
     /// The socket closed, idled out or the backend is shutting down.
     case closed(reason: String)
 }

@@ -25,6 +25,8 @@ enum ServerMessage {
         var node: String
         var region: String
         var regionName: String
+        /// Why this region: `rtt`, `geoip` or `default` (an addition to PROTOCOL.md, docs/web-client.md).
+        var reason: String = ""
     }
 
     static func joined(
@@ -39,7 +41,8 @@ enum ServerMessage {
                 "grants": grants.json,
             ]),
             "participants": .array(others.map { participant($0.0, tracks: $0.1) }),
-            "sfu": .object(["node": .string(sfu.node), "region": .string(sfu.region), "regionName": .string(sfu.regionName)]),
+            "sfu": .object(["node": .string(sfu.node), "region": .string(sfu.region), "regionName": .string(sfu.regionName),
+                            "reason": .string(sfu.reason)]),
             "iceServers": .array(iceServers),
         ])
     }

@@ -1,9 +1,11 @@
-// EdgeMesh web client: join screen, call screen, chat, connection panel, reconnect.
+// EdgeMesh web client: join screen (with the region probe), call screen, chat, connection panel,
+// and recovery: a lost WebSocket, failed ICE or a `migrate` message rejoins the room with backoff.
 import { Session } from "./session.js";
 import { describeError } from "./signaling.js";
 import { Tiles } from "./tiles.js";
 import { collectStats, renderStats } from "./stats.js";
 import { LayerChooser } from "./layers.js";
+import { RegionProbe, renderProbe } from "./probe.js";
 
 const $ = (id) => document.getElementById(id);
 const LOCAL = "local";
@@ -17,9 +19,11 @@ const state = {
   chatIds: new Set(), unread: 0,
   attempt: 0, reconnectTimer: null, leaving: false,
   rtt: null, pingTimer: null, statsTimer: null, stats: {}, connects: 0,
+  rttHint: "", rejoins: [],  // rejoins: [{reason, at}] for the connection panel and tests
 };
 const tiles = new Tiles($("tiles"));
 const layers = new LayerChooser((message) => state.session?.send(message));
+const probe = new RegionProbe(() => renderProbe($("region-probe"), probe));
 
 function status(text) { $("status").textContent = text; }
 function announce(text) { $("announcer").textContent = text; }
@@ -79,6 +83,10 @@ $("join-form").addEventListener("submit", async (event) => {
     const slug = state.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40) || "guest";
     state.identity = `${slug}-${Math.random().toString(36).slice(2, 8)}`;
     await state.previewing;
+    status("Measuring the round trip to each region…");
+    await probe.run();
+    state.rttHint = probe.hint();
+    status("");
     state.token = await fetchToken(state.room, state.identity, state.name);
     state.fatal = null;
     $("call-error").textContent = "";
@@ -100,7 +108,8 @@ $("join-form").addEventListener("submit", async (event) => {
 function connect() {
   clearTimeout(state.reconnectTimer);
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const url = `${scheme}://${location.host}/v1/rtc?access_token=${encodeURIComponent(state.token)}`;
+  const rtt = state.rttHint ? `&rtt=${encodeURIComponent(state.rttHint)}` : "";
+  const url = `${scheme}://${location.host}/v1/rtc?access_token=${encodeURIComponent(state.token)}${rtt}`;
   status(state.connects ? "Reconnecting…" : "Connecting…");
   state.connects += 1;
   const session = new Session(url, state.stream, {
@@ -117,6 +126,7 @@ function connect() {
       tiles.attach(owner, track, receiver);
     },
     closed: (reason) => onClosed(session, reason),
+    mediaConnected: () => { if (session === state.session) state.attempt = 0; },
     screenTrack: () => state.screen?.getVideoTracks()[0] || null,
   });
   state.session = session;
@@ -150,14 +160,19 @@ async function onClosed(session, reason) {
     $("call-error").textContent = state.fatal;
     return;
   }
-  const delay = Math.min(10000, 500 * 2 ** state.attempt) * (0.75 + Math.random() * 0.5);
+  state.rejoins.push({ reason, at: Date.now() });
+  // A migrating node moves everyone at once: a short random delay spreads the rejoins.
+  const delay = reason === "migrate" ? Math.random() * 1000
+    : Math.min(10000, 500 * 2 ** state.attempt) * (0.75 + Math.random() * 0.5);
   state.attempt += 1;
-  status(`Disconnected (${reason}). Reconnecting in ${Math.round(delay / 100) / 10} s…`);
+  status(reason === "migrate" ? "Moving you to another media server…"
+    : `Disconnected (${reason}). Reconnecting in ${Math.round(delay / 100) / 10} s…`);
   state.reconnectTimer = setTimeout(connect, delay);
 }
 
 function onJoined(message) {
-  state.attempt = 0;
+  // Backoff resets once media flows (Session's mediaConnected); with nothing to send, on joined.
+  if (!state.stream?.getTracks().length) state.attempt = 0;
   state.joined = message;
   state.selfId = message.participant.id;
   state.tracks.clear();
@@ -224,7 +239,7 @@ function onMessage(message) {
     case "chat": addChat(message); break;
     case "pong": state.rtt = Date.now() - message.ts; break;
     case "migrate":
-      status("The media server is being maintained; moving you to another one…");
+      announce("The media server is being maintained; moving you to another one.");
       state.session.fail("migrate");
       break;
     case "error":
@@ -348,12 +363,17 @@ async function updateStats() {
   if (!session || !state.joined) return;
   state.stats = await collectStats(session, tiles, state.stats);
   state.stats.rtt = state.rtt;
+  state.stats.regionRtt = probe.measured().find((r) => r.id === state.joined.sfu.region)?.rtt ?? null;
   state.stats.requested = [...layers.requested.values()];
   renderStats($("conn-stats"), state.joined, state.stats);
 }
 
-window.__edgemesh = {
+window.__edgemesh = window.edgemesh = {
   state,
+  pageId: Math.random().toString(36).slice(2),
+  probe: () => ({ hint: state.rttHint, results: probe.results }),
+  /** Handles `message` as if the server had sent it on the current WebSocket (tests, debugging). */
+  handleMessage: (message) => state.session?.receive(message),
   stats: () => state.stats,
   framesDecoded: () => state.stats.framesDecoded || {},
   participants: () => [...tiles.tiles.keys()].filter((id) => id !== LOCAL),
@@ -368,3 +388,4 @@ window.__edgemesh = {
 };
 
 state.previewing = preview();
+probe.run();

@@ -1,6 +1,9 @@
 // One join of a room: the WebSocket plus the publisher and subscriber peer connections.
 import { Signaling } from "./signaling.js";
 
+/** A peer connection `disconnected` for longer than this is treated as failed. */
+export const DISCONNECTED_GRACE_MS = 4000;
+
 const SIMULCAST = [
   { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 150000 },
   { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 500000 },
@@ -9,7 +12,9 @@ const SIMULCAST = [
 
 /**
  * Events (all optional callbacks on `handlers`): joined(msg), message(msg) for every other server
- * message, remoteTrack(participantId, track, receiver), closed(reason), failed(reason).
+ * message, remoteTrack(participantId, track, receiver), closed(reason) once when the session ends by
+ * itself (WebSocket closed, ICE failed or disconnected for DISCONNECTED_GRACE_MS, `fail()`),
+ * mediaConnected() when a peer connection reaches `connected`.
  */
 export class Session {
   constructor(url, localStream, handlers) {
@@ -43,8 +48,19 @@ export class Session {
   }
 
   watch(pc, name) {
+    let timer = null;
     pc.addEventListener("connectionstatechange", () => {
-      if (pc.connectionState === "failed") this.fail(`${name} connection failed`);
+      clearTimeout(timer);
+      switch (pc.connectionState) {
+        case "failed": this.fail(`${name} media connection failed`); break;
+        case "disconnected":
+          timer = setTimeout(() => {
+            if (pc.connectionState === "disconnected") this.fail(`${name} media connection lost`);
+          }, DISCONNECTED_GRACE_MS);
+          break;
+        case "connected": this.handlers.mediaConnected?.(); break;
+        default: break;
+      }
     });
   }
 

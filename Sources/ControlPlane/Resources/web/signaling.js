@@ -10,7 +10,7 @@ export const errorText = {
   no_sfu_available: "No media server is available right now. Retrying…",
   rate_limited: "You are sending too fast; slow down a little.",
   duplicate_identity: "You joined this room from another tab or device, so this one was disconnected.",
-  cross_node_unsupported: "A participant is on another media server; their media cannot reach you yet.",
+  cross_node_unsupported: "Media from a participant on another media server could not be relayed to you. Try rejoining.",
   internal: "The server had a problem. Retrying…",
 };
 

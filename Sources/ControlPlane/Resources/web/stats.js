@@ -42,12 +42,23 @@ export async function collectStats(session, tiles, previous) {
 
 const kbps = (bps) => `${Math.round(bps / 1000)} kbit/s`;
 
+/** Why the server chose the region (`joined.sfu.reason`, docs/web-client.md). */
+export function chosenBy(reason) {
+  switch (reason) {
+    case "rtt": return "RTT: the region your browser measured fastest";
+    case "geoip": return "GeoIP: the region nearest your network address";
+    case "default": return "the server's default region (no measurement or location)";
+    default: return "the server";
+  }
+}
+
 export function renderStats(list, joined, stats) {
   const widths = Object.values(stats.frameWidth).filter((w) => w > 0);
   const rows = [
     ["Region", `${joined.sfu.regionName || joined.sfu.region} (${joined.sfu.region})`],
     ["Media server", joined.sfu.node],
-    ["Chosen by", "the server, from your network address (GeoIP)"],
+    ["Chosen by", chosenBy(joined.sfu.reason)],
+    ...(stats.regionRtt == null ? [] : [["Region RTT before joining", `${Math.round(stats.regionRtt)} ms`]]),
     ["Round trip", stats.rtt == null ? "…" : `${stats.rtt} ms`],
     ["Sending", kbps(stats.bitrateUp)],
     ["Layers sent", stats.sendLayers.join(", ") || "–"],
