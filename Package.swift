@@ -91,8 +91,10 @@ let package = Package(
             name: "EdgeMeshCLI",
             dependencies: [
                 "RTP", "STUN", "SDP", "DTLS", "SRTP", "Trunk", "Coordination", "GeoRouting", "SFU", "Telemetry",
-                "EdgeNode", "ControlProtocol", "ControlPlane",
+                "EdgeNode", "ControlProtocol", "ControlPlane", "LoadTest", "LoadPeers",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -107,6 +109,19 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // `edgemesh loadtest`: simulated participants over the client protocol (or Janus's HTTP API).
+        .target(
+            name: "LoadTest",
+            dependencies: [
+                "LoadPeers", "ControlPlane", "DTLS",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -138,6 +153,7 @@ let package = Package(
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP"], swiftSettings: strict),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "GeoRouting", "Coordination"], swiftSettings: strict),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "LoadPeers"], swiftSettings: strict),
         .testTarget(
             name: "LoadPeersTests",
             dependencies: [

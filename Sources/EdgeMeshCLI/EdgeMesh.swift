@@ -7,7 +7,7 @@ struct EdgeMesh: AsyncParsableCommand {
         abstract: "EdgeMesh: an edge-mesh SFU network for WebRTC conferencing.",
         subcommands: [
             SFUCommand.self, BackendCommand.self, DevCommand.self, TokenCommand.self, MeshCommand.self, NodesCommand.self,
-            DrainCommand.self, SDPCommand.self,
+            DrainCommand.self, SDPCommand.self, LoadTestCommand.self,
         ]
     )
 }

@@ -44,6 +44,10 @@ extension MediaEngine {
                 for entry in fir.entries {
                     transport.consumersBySSRC[entry.ssrc.rawValue]?.requestKeyframe(nowNanoseconds: now)
                 }
+            case .receiverReport(let rr):
+                recordSubscriberReports(rr.reports, on: transport)
+            case .senderReport(let sr):
+                recordSubscriberReports(sr.reports, on: transport)
             case .receiverEstimatedMaxBitrate(let remb):
                 let bitrate = UInt64(remb.mantissa) << UInt64(min(remb.exponent, 45))
                 let video = transport.consumersBySSRC.values.filter { $0.producer.kind == .video }
@@ -57,6 +61,17 @@ extension MediaEngine {
             default:
                 continue
             }
+        }
+    }
+
+    /// Loss and jitter a subscriber reports about the streams the node sends it.
+    private func recordSubscriberReports(_ reports: [ReceptionReport], on transport: WebRTCTransport) {
+        for report in reports {
+            guard let consumer = transport.consumersBySSRC[report.ssrc.rawValue] else { continue }
+            metrics.quality.outboundLost.increment(
+                by: outboundLoss.increase(ssrc: report.ssrc.rawValue, cumulative: report.cumulativeLost))
+            let rate = consumer.producer.clockRate
+            if rate > 0 { metrics.quality.outboundJitter.observe(Double(report.jitter) / Double(rate)) }
         }
     }
 
@@ -82,7 +97,16 @@ extension MediaEngine {
             if publisher.isConnected, !publisher.inboundStreams.isEmpty {
                 var reports: [ReceptionReport] = []
                 for producer in publisher.producersByMid.values {
-                    reports += producer.makeReceptionReports(nowNanoseconds: now)
+                    let made = producer.makeReceptionReports(nowNanoseconds: now)
+                    for report in made {
+                        let ssrc = report.ssrc.rawValue
+                        metrics.quality.inboundLost.increment(
+                            by: inboundLoss.increase(ssrc: ssrc, cumulative: report.cumulativeLost))
+                        if producer.clockRate > 0 {
+                            metrics.quality.inboundJitter.observe(Double(report.jitter) / Double(producer.clockRate))
+                        }
+                    }
+                    reports += made
                 }
                 var packets: [RTCPPacket] = []
                 for chunk in stride(from: 0, to: max(reports.count, 1), by: 31) {

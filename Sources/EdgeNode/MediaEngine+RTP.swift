@@ -98,6 +98,7 @@ extension MediaEngine {
         metrics.packetsReceived.increment()
         let copies = producer.receive(layer: stream.layer, packet: packet, info: info, nowNanoseconds: clock.now)
         metrics.packetsForwarded.increment(by: UInt64(copies))
+        copiesOfCurrentPacket = copies
     }
 
     /// An SSRC seen for the first time: bind it through the mid and rid

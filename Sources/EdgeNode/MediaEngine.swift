@@ -37,6 +37,10 @@ final class MediaEngine: @unchecked Sendable {
     var rtxScratch: UnsafeMutableRawBufferPointer
     /// Where outgoing SRTP is written: one allocation per 64 KiB, not per copy.
     var sendArena = SendArena()
+    /// Copies queued for the RTP packet being handled (forwarding-latency sample when > 0).
+    var copiesOfCurrentPacket = 0
+    var inboundLoss = LossTracker()
+    var outboundLoss = LossTracker()
     let clock = NanosecondClock()
     /// When receiver/sender reports last went out.
     var lastPeriodicRTCP: UInt64 = 0
@@ -203,6 +207,7 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.malformed)
             return
         }
+        let arrival = clock.now
         UnsafeMutableRawBufferPointer(rebasing: scratch[0..<bytes.count]).copyMemory(from: bytes)
         let length: Int
         do {
@@ -224,7 +229,11 @@ final class MediaEngine: @unchecked Sendable {
         if isRTCP {
             receiveRTCP(packet, on: transport)
         } else if transport.role == .publisher {
+            copiesOfCurrentPacket = 0
             receiveRTP(packet, on: transport)
+            if copiesOfCurrentPacket > 0 {
+                metrics.quality.forwardingLatency.observe(Double(clock.now &- arrival) / 1e9)
+            }
         } else {
             metrics.drop(.unexpectedMedia)
         }

@@ -38,9 +38,11 @@ final class NodeMetrics: Sendable {
     private let drops: [DropReason: Counter]
     /// Per-path (`udp`, `tcp`, `relay`) counters and the ICE-TCP listener's.
     let paths: PathMetrics
+    let quality: QualityMetrics
 
     init(registry: MetricsRegistry, nodeID: String, region: String) {
         self.registry = registry
+        quality = QualityMetrics(registry: registry, nodeID: nodeID, region: region)
         let labels = [("node", nodeID), ("region", region)]
         func counter(_ name: String, _ help: String) -> Counter {
             registry.counter("edgemesh_sfu_\(name)", help: help, labels: labels)

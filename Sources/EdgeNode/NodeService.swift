@@ -94,7 +94,7 @@ public struct NodeService: Sendable {
         }.get()
         let metricsServer = try await MetricsServer.start(
             host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group,
-            extra: { trunkMetrics.renderHistograms() })
+            extra: { trunkMetrics.renderHistograms() + metrics.quality.renderHistograms() })
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: configuration.bindHost.contains(":")

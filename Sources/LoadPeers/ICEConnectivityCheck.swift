@@ -26,9 +26,15 @@ public struct ICEConnectivityCheck: Sendable {
     /// §5.1.2.1: type preference 110, local preference 65535, component 1).
     public let priority: UInt32
     private let key: STUNIntegrityKey
+    /// Our password, for answering the peer's checks (a full peer such as Janus checks us too).
+    private let localKey: STUNIntegrityKey?
 
     /// Checks towards a server with credentials `remoteUfrag`/`remotePassword` from `localUfrag`.
-    public init(remoteUfrag: String, remotePassword: String, localUfrag: String, tieBreaker: UInt64 = .random(in: 0...UInt64.max)) {
+    public init(
+        remoteUfrag: String, remotePassword: String, localUfrag: String, localPassword: String? = nil,
+        tieBreaker: UInt64 = .random(in: 0...UInt64.max)
+    ) {
+        self.localKey = localPassword.map { STUNIntegrityKey(shortTermPassword: $0) }
         self.remoteUfrag = remoteUfrag
         self.localUfrag = localUfrag
         self.tieBreaker = tieBreaker
@@ -78,5 +84,23 @@ public struct ICEConnectivityCheck: Sendable {
             return .error(transactionID: message.transactionID, code: code)
         }
         return .success(transactionID: message.transactionID, mappedAddress: message.xorMappedAddress)
+    }
+
+    /// The success response to a check the peer sent us (RFC 8445 §7.3.1:
+    /// USERNAME "<our ufrag>:<peer ufrag>", MESSAGE-INTEGRITY with our
+    /// password), or nil for anything else. A full peer (libnice in Janus,
+    /// even in its lite mode) validates the pair with its own check before
+    /// it accepts our nomination. Roles are not enforced: we answer whatever
+    /// role attribute the request carries, since we keep nominating.
+    public func response(to bytes: UnsafeRawBufferPointer, from source: STUNAddress) -> [UInt8]? {
+        guard let localKey, let request = try? STUNMessage(parsing: bytes), request.type == .bindingRequest else { return nil }
+        if request.fingerprint != nil {
+            guard (try? STUNMessage.verifyFingerprint(bytes)) != nil else { return nil }
+        }
+        guard let username = request.username.flatMap(ICEUsername.init), username.localUfrag == localUfrag,
+              (try? STUNMessage.verifyMessageIntegrity(bytes, key: localKey)) != nil
+        else { return nil }
+        let response = STUNMessage(type: .bindingSuccess, transactionID: request.transactionID, attributes: [.xorMappedAddress(source)])
+        return try? response.encoded(integrity: localKey, fingerprint: true)
     }
 }

@@ -10,10 +10,16 @@ public struct PublisherConfiguration: Sendable {
     public var packetRate: Int = 1000
     /// Also publish an Opus track (50 packets/s).
     public var audio: Bool = false
+    /// Publish the VP8 track (false: an audio-only publisher; `audio` must then be true).
+    public var sendsVideo: Bool = true
     /// How often the pacer wakes up to send what is due.
     public var tick: TimeAmount = .milliseconds(1)
     /// Most packets sent in one tick; more due than that (the loop stalled) are skipped and counted.
     public var maxBurst: Int = 64
+    /// Send each video frame's packets together at its frame time (as a
+    /// browser does) instead of spreading packets evenly at `packetRate`:
+    /// the rate becomes `video.frameRate × video.packetsPerFrame`.
+    public var framePacing: Bool = false
     /// Packets kept for answering NACKs (RFC 4585 §6.2.1).
     public var retransmissionSlots: Int = 1024
 
@@ -58,7 +64,9 @@ public final class LoadPublisher: @unchecked Sendable {
     private let history: RetransmissionBuffer
 
     private init(transport: PeerTransport, configuration: PublisherConfiguration) throws(LoadPeersError) {
-        guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1 else {
+        guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1,
+              configuration.sendsVideo || configuration.audio
+        else {
             throw .invalidConfiguration(name: "publisher", value: "\(configuration)")
         }
         self.transport = transport
@@ -67,7 +75,8 @@ public final class LoadPublisher: @unchecked Sendable {
         if configuration.audio {
             audio = SyntheticOpusStream(ssrc: .random(in: 0x1000...0xFFFF_FFF0))
         }
-        self.offer = PublisherOffer(transport: transport.local, videoSSRC: video.ssrc, audioSSRC: audio?.ssrc)
+        self.offer = PublisherOffer(
+            transport: transport.local, videoSSRC: configuration.sendsVideo ? video.ssrc : nil, audioSSRC: audio?.ssrc)
         self.history = RetransmissionBuffer(slots: configuration.retransmissionSlots, slotSize: SyntheticVP8Stream.maximumPacketSize)
     }
 
@@ -133,8 +142,11 @@ public final class LoadPublisher: @unchecked Sendable {
     private func pace() {
         let now = MonotonicClock.nanoseconds()
         let elapsed = now &- startNanoseconds
-        let videoTarget = elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
+        let videoTarget = configuration.framePacing
+            ? (elapsed / 1_000 * UInt64(configuration.video.frameRate) / 1_000_000 + 1) * UInt64(configuration.video.packetsPerFrame)
+            : elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
         var due = videoTarget > videoPaced ? videoTarget - videoPaced : 0
+        if !configuration.sendsVideo { due = 0 }
         if due > UInt64(configuration.maxBurst) {
             stats.packetsSkipped &+= due - UInt64(configuration.maxBurst)
             videoPaced &+= due - UInt64(configuration.maxBurst)

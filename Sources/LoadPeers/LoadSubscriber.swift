@@ -13,6 +13,18 @@ public struct SubscriberStatistics: Sendable, Hashable {
     public var unknownSSRC: UInt64 = 0
     /// Datagrams that failed SRTP authentication (since connecting).
     public var srtpErrors: UInt64 = 0
+    /// RFC 3550 interarrival jitter per SSRC, milliseconds (since connecting).
+    public var jitterMilliseconds: [UInt32: Double] = [:]
+    /// The offer's msid track id per SSRC, when it had one.
+    public var trackIDs: [UInt32: String] = [:]
+    /// Video SSRCs among `streams`.
+    public var videoSSRCs: Set<UInt32> = []
+    /// `MonotonicClock` time of the first RTP packet, and of the first video packet (since creation).
+    public var firstPacketAt: UInt64?
+    public var firstVideoPacketAt: UInt64?
+    /// Generic NACK packets and PLIs this subscriber sent (since creation).
+    public var nacksSent: UInt64 = 0
+    public var plisSent: UInt64 = 0
 
     public init() {}
 }
@@ -31,6 +43,18 @@ public final class LoadSubscriber: @unchecked Sendable {
     private var streams: [StreamReceiveStatistics] = []
     private var latency = LatencyHistogram()
     private var unknownSSRC: UInt64 = 0
+    private var jitter: [JitterEstimator] = []
+    private var trackIDs: [String?] = []
+    private var lastSequence: [UInt16?] = []
+    private var lastPLI: [UInt64] = []
+    private var firstPacketAt: UInt64?
+    private var firstVideoPacketAt: UInt64?
+    private var nacksSent: UInt64 = 0
+    private var plisSent: UInt64 = 0
+    private let localSSRC = UInt32.random(in: 0x1000...0xFFFF_FFF0)
+    /// Gaps up to this many packets are NACKed (RFC 4585 §6.2.1); larger
+    /// gaps in a video stream get a PLI (RFC 4585 §6.3.1) instead.
+    public static let nackableGap = 16
 
     private init(transport: PeerTransport) {
         self.transport = transport
@@ -69,6 +93,10 @@ public final class LoadSubscriber: @unchecked Sendable {
                 self.ssrcs.append(stream.ssrc)
                 self.isAudio.append(stream.kind == .audio)
                 self.streams.append(StreamReceiveStatistics())
+                self.jitter.append(JitterEstimator(clockRate: stream.kind == .audio ? 48_000 : 90_000))
+                self.trackIDs.append(stream.trackID)
+                self.lastSequence.append(nil)
+                self.lastPLI.append(0)
             }
         }.get()
         return answer
@@ -101,6 +129,15 @@ public final class LoadSubscriber: @unchecked Sendable {
             snapshot.latency = self.latency
             snapshot.unknownSSRC = self.unknownSSRC
             snapshot.srtpErrors = self.transport.srtpErrors
+            for (index, ssrc) in self.ssrcs.enumerated() {
+                snapshot.jitterMilliseconds[ssrc] = self.jitter[index].milliseconds
+                if let trackID = self.trackIDs[index] { snapshot.trackIDs[ssrc] = trackID }
+                if !self.isAudio[index] { snapshot.videoSSRCs.insert(ssrc) }
+            }
+            snapshot.firstPacketAt = self.firstPacketAt
+            snapshot.firstVideoPacketAt = self.firstVideoPacketAt
+            snapshot.nacksSent = self.nacksSent
+            snapshot.plisSent = self.plisSent
             return snapshot
         }.get()
     }
@@ -126,6 +163,11 @@ public final class LoadSubscriber: @unchecked Sendable {
             unknownSSRC &+= 1
             return
         }
+        let arrival = MonotonicClock.nanoseconds()
+        if firstPacketAt == nil { firstPacketAt = arrival }
+        if !isAudio[index], firstVideoPacketAt == nil { firstVideoPacketAt = arrival }
+        jitter[index].record(rtpTimestamp: header.timestamp, arrivalNanoseconds: arrival)
+        detectGap(index: index, sequenceNumber: header.sequenceNumber, now: arrival)
         guard streams[index].record(sequenceNumber: header.sequenceNumber, bytes: packet.count), decrypted else { return }
         let payload = header.payload(in: packet)
         let sent = isAudio[index] ? SyntheticOpusStream.sendTime(inPayload: payload) : SyntheticVP8Stream.sendTime(inPayload: payload)
@@ -133,5 +175,35 @@ public final class LoadSubscriber: @unchecked Sendable {
         if let sent, sent <= now {
             latency.record(now - sent)
         }
+    }
+
+    /// Sends a NACK for a small gap before `sequenceNumber`, a PLI for a large one in video.
+    private func detectGap(index: Int, sequenceNumber: UInt16, now: UInt64) {
+        defer {
+            if let last = lastSequence[index], sequenceNumber &- last >= 0x8000 {
+                // older (reordered or retransmitted) packet: keep the highest
+            } else {
+                lastSequence[index] = sequenceNumber
+            }
+        }
+        guard let last = lastSequence[index] else { return }
+        let delta = sequenceNumber &- last
+        guard delta > 1, delta < 0x8000 else { return }
+        let missing = Int(delta) - 1
+        let mediaSSRC = SSRC(ssrcs[index])
+        if missing <= Self.nackableGap {
+            let lost = (1...missing).map { last &+ UInt16($0) }
+            let nack = GenericNACK(senderSSRC: SSRC(localSSRC), mediaSSRC: mediaSSRC, lost: lost)
+            if transport.sendProtected(isRTCP: true, maxLength: 256, write: { (try? nack.write(into: $0)) ?? 0 }) {
+                nacksSent &+= 1
+            }
+        } else if !isAudio[index], now &- lastPLI[index] > 500_000_000 {
+            lastPLI[index] = now
+            let pli = PictureLossIndication(senderSSRC: SSRC(localSSRC), mediaSSRC: mediaSSRC)
+            if transport.sendProtected(isRTCP: true, maxLength: 64, write: { (try? pli.write(into: $0)) ?? 0 }) {
+                plisSent &+= 1
+            }
+        }
+        transport.flush()
     }
 }

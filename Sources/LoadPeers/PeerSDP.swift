@@ -66,13 +66,14 @@ public struct PublisherOffer: Sendable, Hashable {
     public static let opusPayloadType: UInt8 = 111
 
     public var transport: LocalTransportDescription
-    public var videoSSRC: UInt32
+    /// Absent for an audio-only publisher.
+    public var videoSSRC: UInt32?
     /// Present when the peer also publishes audio.
     public var audioSSRC: UInt32?
     /// msid stream id and RTCP CNAME.
     public var streamID: String
 
-    public init(transport: LocalTransportDescription, videoSSRC: UInt32, audioSSRC: UInt32? = nil, streamID: String = "loadpeer") {
+    public init(transport: LocalTransportDescription, videoSSRC: UInt32?, audioSSRC: UInt32? = nil, streamID: String = "loadpeer") {
         self.transport = transport
         self.videoSSRC = videoSSRC
         self.audioSSRC = audioSSRC
@@ -81,16 +82,20 @@ public struct PublisherOffer: Sendable, Hashable {
 
     /// The offer as a session description.
     public var description: SessionDescription {
-        var session = SessionDescription(origin: Origin(sessionID: UInt64(videoSSRC) << 16 | 1, sessionVersion: 2))
+        let sessionSSRC = videoSSRC ?? audioSSRC ?? 1
+        var session = SessionDescription(origin: Origin(sessionID: UInt64(sessionSSRC) << 16 | 1, sessionVersion: 2))
         session.msidSemantic = MSIDSemantic(semantic: "WMS", identifiers: [streamID])
-        var sections: [MediaDescription] = [section(
-            kind: .video, mid: "0", codec: Codec(
-                payloadType: Self.vp8PayloadType, name: "VP8", clockRate: 90000,
-                feedback: [.remb, .fir, .nack, .pli]),
-            ssrc: videoSSRC, trackID: "video")]
+        var sections: [MediaDescription] = []
+        if let videoSSRC {
+            sections.append(section(
+                kind: .video, mid: "0", codec: Codec(
+                    payloadType: Self.vp8PayloadType, name: "VP8", clockRate: 90000,
+                    feedback: [.remb, .fir, .nack, .pli]),
+                ssrc: videoSSRC, trackID: "video"))
+        }
         if let audioSSRC {
             sections.append(section(
-                kind: .audio, mid: "1", codec: Codec(
+                kind: .audio, mid: videoSSRC == nil ? "0" : "1", codec: Codec(
                     payloadType: Self.opusPayloadType, name: "opus", clockRate: 48000, channels: 2,
                     parameters: "minptime=10;useinbandfec=1"),
                 ssrc: audioSSRC, trackID: "audio"))
@@ -141,6 +146,8 @@ public struct RemoteTransportDescription: Sendable, Hashable {
         public var kind: MediaKind
         public var ssrc: UInt32
         public var payloadType: UInt8?
+        /// The section's msid track id (the SFU's track id, or the publisher's label).
+        public var trackID: String?
     }
 
     /// Reads the transport parameters from the first non-rejected section
@@ -159,7 +166,9 @@ public struct RemoteTransportDescription: Sendable, Hashable {
         }
         guard !fingerprints.isEmpty else { throw .remoteDescription("no usable a=fingerprint") }
         let candidates = session.media.flatMap(\.candidates)
-        guard let candidate = candidates.first(where: { $0.transport == .udp }) else { throw .noCandidate }
+        // Prefer an IPv4 host candidate (Janus also lists IPv6 ones).
+        let udp = candidates.filter { $0.transport == .udp }
+        guard let candidate = udp.first(where: { $0.address.contains(".") }) ?? udp.first else { throw .noCandidate }
         self.ufrag = ufrag
         self.password = password
         self.fingerprints = fingerprints
@@ -171,7 +180,9 @@ public struct RemoteTransportDescription: Sendable, Hashable {
         self.tcpCandidatePort = tcp?.port
         self.streams = session.media.compactMap { media -> RemoteStream? in
             guard media.port != 0, media.direction?.sends ?? true, let ssrc = media.ssrcs.first?.ssrc else { return nil }
-            return RemoteStream(mid: media.mid, kind: media.kind, ssrc: ssrc, payloadType: media.codecs.first?.payloadType)
+            return RemoteStream(
+                mid: media.mid, kind: media.kind, ssrc: ssrc, payloadType: media.codecs.first?.payloadType,
+                trackID: media.msids.first?.trackID)
         }
     }
 

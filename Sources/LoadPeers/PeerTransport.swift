@@ -10,6 +10,9 @@ public struct PeerConfiguration: Sendable {
     public var bindHost: String = "127.0.0.1"
     /// Connectivity checks are repeated this often until one is answered.
     public var checkInterval: TimeAmount = .milliseconds(50)
+    /// Unanswered checks are repeated at growing intervals (×2 from
+    /// `checkInterval`) up to this one.
+    public var maxCheckInterval: TimeAmount = .milliseconds(100)
     /// Consent refresh (RFC 7675 §5.1 says 5 s on average) once connected.
     public var consentInterval: TimeAmount = .seconds(5)
     /// Datagrams read per `recvmmsg` call.
@@ -70,6 +73,8 @@ final class PeerTransport: @unchecked Sendable {
     private var connected: EventLoopPromise<Void>?
     private let scratch: UnsafeMutableRawBufferPointer
     private var rtpCounter = 0
+    private var nextCheckAt: UInt64 = 0
+    private var checkBackoff: UInt64 = 50_000_000
 
     // Counters (read on the loop).
     private(set) var datagramsReceived: UInt64 = 0
@@ -129,13 +134,16 @@ final class PeerTransport: @unchecked Sendable {
             var dtlsConfiguration = DTLSEndpoint.Configuration()
             dtlsConfiguration.mtu = configuration.mtu
             dtlsConfiguration.initialRetransmitTimeout = .milliseconds(200)
+            // RFC 5763 §5: the answerer's a=setup decides; a remote "active"
+            // (Janus answering our actpass offer) makes us the DTLS server.
             dtls = try dtlsContext.makeEndpoint(
-                role: .client, expectedPeerFingerprints: remote.fingerprints, configuration: dtlsConfiguration)
+                role: remote.setup == .active ? .server : .client, expectedPeerFingerprints: remote.fingerprints, configuration: dtlsConfiguration)
         } catch {
             promise.fail(LoadPeersError.transport("\(error)"))
             return promise.futureResult
         }
-        check = ICEConnectivityCheck(remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag)
+        check = ICEConnectivityCheck(
+            remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag, localPassword: local.password)
         connected = promise
         state = .checking
         if configuration.useTCP {
@@ -177,6 +185,8 @@ final class PeerTransport: @unchecked Sendable {
 
     private func startChecks() {
         guard state == .checking else { return }
+        checkBackoff = UInt64(max(1, configuration.checkInterval.nanoseconds))
+        nextCheckAt = MonotonicClock.nanoseconds() &+ checkBackoff
         sendCheck()
         timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.checkInterval, delay: configuration.checkInterval) {
             [weak self] _ in self?.handshakeTick()
@@ -192,6 +202,12 @@ final class PeerTransport: @unchecked Sendable {
     private func handshakeTick() {
         switch state {
         case .checking:
+            // Back off (50, 100 ms … up to maxCheckInterval) so a busy server
+            // is not flooded with retransmitted checks (RFC 8445 §14 paces checks).
+            let now = MonotonicClock.nanoseconds()
+            guard now >= nextCheckAt else { return }
+            checkBackoff = min(checkBackoff * 2, UInt64(max(1, configuration.maxCheckInterval.nanoseconds)))
+            nextCheckAt = now &+ checkBackoff
             sendCheck()
         case .handshaking:
             guard let dtls, let due = dtls.timeUntilTimeout(), due <= .zero else { return }
@@ -210,7 +226,7 @@ final class PeerTransport: @unchecked Sendable {
         do {
             let (bytes, transactionID) = try check.request()
             outstanding.append(transactionID)
-            if outstanding.count > 8 { outstanding.removeFirst() }
+            if outstanding.count > 64 { outstanding.removeFirst() }
             checksSent &+= 1
             try send(datagrams: [bytes], to: remoteAddress)
         } catch {
@@ -234,11 +250,11 @@ final class PeerTransport: @unchecked Sendable {
 
     // MARK: receiving (on the loop)
 
-    func receive(_ bytes: UnsafeRawBufferPointer) {
+    func receive(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress? = nil) {
         datagramsReceived &+= 1
         guard let first = bytes.first else { return }
         switch first {
-        case 0...3: receiveSTUN(bytes)
+        case 0...3: receiveSTUN(bytes, from: source)
         case 20...63: receiveDTLS(bytes)
         case 128...191:
             guard bytes.count >= 2 else { return }
@@ -247,8 +263,13 @@ final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer) {
+    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from source: SocketAddress?) {
         guard let check else { return }
+        if let source, let ip = source.ipAddress, let port = source.port, let address = STUNAddress.IP(ip),
+           let response = check.response(to: bytes, from: STUNAddress(ip: address, port: UInt16(clamping: port))) {
+            try? send(datagrams: [response], to: source)
+            return
+        }
         switch check.interpret(bytes) {
         case .success(let transactionID, _):
             guard let index = outstanding.firstIndex(of: transactionID) else { return }
@@ -278,7 +299,7 @@ final class PeerTransport: @unchecked Sendable {
             fail("dtls: \(error)")
             return
         }
-        guard dtls.state == .connected, state == .handshaking else { return }
+        guard dtls.state == .connected, state == .handshaking || state == .checking else { return }
         do {
             let material = try dtls.exportSRTPKeyingMaterial()
             let localKeys = material.localKeys(for: dtls.role)
@@ -412,7 +433,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let transport = holder.transport else { return }
         let envelope = unwrapInboundIn(data)
-        envelope.data.withUnsafeReadableBytes { transport.receive($0) }
+        envelope.data.withUnsafeReadableBytes { transport.receive($0, from: envelope.remoteAddress) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -103,6 +103,8 @@ public struct StreamReceiveStatistics: Sendable, Hashable {
         /// jump of 2^15 or more sequence numbers, which RFC 3550 arithmetic
         /// cannot tell from an old packet. Many of these mean a broken stream.
         public var beforeWindow: UInt64 = 0
+
+        public init() {}
     }
 }
 

@@ -31,12 +31,7 @@ DASHBOARDS = sorted((DEVOPS / "grafana" / "dashboards").glob("*.json"))
 # their type and labels (the contract for whoever builds them; docs/metrics.md
 # describes each). Keep it small: when a name is served, the test below fails
 # until it is removed from here.
-PLANNED = {
-    # gaps of the SFU that runs today: it does not measure these yet
-    "edgemesh_sfu_forwarding_latency_seconds": ("histogram", ("node", "region")),
-    "edgemesh_sfu_packets_lost_total": ("counter", ("node", "region", "direction")),
-    "edgemesh_sfu_jitter_seconds": ("histogram", ("node", "region", "direction")),
-}
+PLANNED: dict = {}
 
 
 # ------------------------------------------------------------------ helpers --
@@ -397,7 +392,8 @@ def test_metric_name_check_catches_unknown_names_and_labels():
         {"expr": 'sum by (region) (rate(edgemesh_sfu_participantz{region=~"$region"}[$__rate_interval]))'},
         {"expr": 'sum by (zone) (edgemesh_sfu_participants{colour="x"})'},
         {"expr": 'histogram_quantile(0.9, sum by (le) (rate(edgemesh_trunk_rtt_seconds_bucket[5m])))'}]}]}
-    problems = unknown_metric_names([dash], fake, PLANNED)
+    planned = {"edgemesh_trunk_rtt_seconds": ("histogram", ("node", "region", "from_region", "to_region"))}
+    problems = unknown_metric_names([dash], fake, planned)
     assert any("unknown metric edgemesh_sfu_participantz" in p for p in problems), problems
     assert any("has no label colour" in p for p in problems) and any("has label zone" in p for p in problems)
     assert len(problems) == 3, problems

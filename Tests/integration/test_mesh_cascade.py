@@ -145,7 +145,7 @@ class TimedSubscriber(Subscriber):
 class Mesh:
     """The three-node mesh with Redis and one backend."""
 
-    def __init__(self, delays, tmp_path, backends=1):
+    def __init__(self, delays, tmp_path, backends=1, node_env=None):
         self.network = MeshNetwork(["A", "B", "C"], delays)
         self.redis = None
         self.nodes = {}
@@ -155,7 +155,8 @@ class Mesh:
             self.redis = MeshRedis()
             credentials = MeshCredentials(tmp_path / "mesh")
             for name, region in REGIONS.items():
-                self.nodes[name] = MeshNode(self.network, name, region, credentials.issue(name, region), self.redis.port)
+                self.nodes[name] = MeshNode(self.network, name, region, credentials.issue(name, region), self.redis.port,
+                                            extra_env=(node_env or {}).get(name))
             for i in range(backends):
                 self.backends.append(BackendProcess(
                     sfu_addrs=[node.grpc_address for node in self.nodes.values()],
@@ -317,10 +318,18 @@ def test_three_regions_one_copy_per_downstream_node(tmp_path):
         mesh.close()
 
 
+DRAIN_SECONDS = 5
+
+
 @NEEDS_NAMESPACES
-def test_cascade_goes_through_the_middle_node_and_survives_its_stop(tmp_path):
+@pytest.mark.parametrize("how", ["kill", "drain"])
+def test_cascade_goes_through_the_middle_node_and_survives_its_stop(tmp_path, how):
+    """B relays A's track to C. `kill`: B fails (SIGKILL); the backend hears its event stream
+    break and moves C under A. `drain`: B gets SIGTERM and drains for DRAIN_SECONDS (its own
+    subscriber ignores `migrate`, so it stays that long); the backend re-plans C under A while
+    B still forwards (make-before-break), so C's video never stops, neither then nor when B exits."""
     delays = {("A", "B"): 0.040, ("B", "C"): 0.040, ("A", "C"): 0.150}
-    mesh = Mesh(delays, tmp_path)
+    mesh = Mesh(delays, tmp_path, node_env={"B": {"SHUTDOWN_TIMEOUT": str(DRAIN_SECONDS)}})
     try:
         async def scenario():
             publisher, pc, subscribers = await start_room(mesh, {"B": 1, "C": 2})
@@ -338,19 +347,45 @@ def test_cascade_goes_through_the_middle_node_and_survives_its_stop(tmp_path):
             assert sent[("B", "C")] >= 0.8 * sent[("A", "B")], sent
             assert sent[("A", "C")] < 0.2 * sent[("A", "B")], sent
 
+            b = mesh.nodes["B"]
             stopped = time.monotonic()
-            mesh.nodes["B"].stop(kill=True)  # a failure, not a drain (SIGTERM drains)
-            await until(lambda: all(any(t > stopped + 0.2 for t in p.frame_times) for p in on_c), 10,
+            if how == "kill":
+                b.stop(kill=True)  # a failure, not a drain
+            else:
+                # Not b.stop(): it waits for the exit and would block this event loop (and the subscribers).
+                b.proc.terminate()
+                # The event (`NodeDraining`) or the directory's next look (B's stats say draining) re-plans.
+                await until(lambda: "re-planning around it" in mesh.backend.log_path.read_text(), 5,
+                            "the backend re-planning around draining B")
+                await until(lambda: "tree=tree(A: A→B, A→C)" in mesh.backend.log_path.read_text(), 5,
+                            "C planned straight from A")
+                assert b.proc.poll() is None, "B exited before its relay was re-planned"
+                # C is fed by A now while B still runs: once the move is through, B–C carries only pings.
+                switched = mesh.trunk_datagrams("A", "C")
+                await until(lambda: mesh.trunk_datagrams("A", "C") >= switched + 100, 5, "video over A–C")
+                moved = {pair: mesh.trunk_datagrams(*pair) for pair in [("A", "C"), ("B", "C")]}
+                await until(lambda: mesh.trunk_datagrams("A", "C") >= moved[("A", "C")] + 100, 5, "more video over A–C")
+                after = {pair: mesh.trunk_datagrams(*pair) - moved[pair] for pair in moved}
+                assert after[("B", "C")] < 0.2 * after[("A", "C")], after
+                assert b.proc.poll() is None, "B exited before the drain timeout"
+                await until(lambda: b.proc.poll() is not None, DRAIN_SECONDS + 5, "B exiting at its drain timeout")
+                assert b.proc.returncode == 0, b.proc.returncode
+                assert "draining: no new participants" in b.log_path.read_text()
+            exited = time.monotonic()
+            await until(lambda: all(any(t > exited + 0.2 for t in p.frame_times) for p in on_c), 10,
                         "video on C after B stopped")
-            # The outage: the longest gap between frames around the stop, per subscriber on C.
+            # The outage: the longest gap between frames from the stop until 1 s after B is gone, per subscriber on C.
             outages = []
+            at = []
             for peer in on_c:
+                await until(lambda p=peer: len([t for t in p.frame_times if t > exited]) >= 30, 10, "steady video")
                 times = [t for t in peer.frame_times if t >= stopped - 1]
-                await until(lambda p=peer: len([t for t in p.frame_times if t > stopped]) >= 30, 10, "steady video")
-                times = [t for t in peer.frame_times if t >= stopped - 1]
-                outages.append(max(b - a for a, b in zip(times, times[1:])))
-            print(f"cascade failover: video gaps after stopping B: {[round(o, 3) for o in outages]} s")
-            (RUN_DIR / "mesh-failover.txt").write_text(" ".join(f"{o:.3f}" for o in outages))
+                gap, start = max((b - a, a) for a, b in zip(times, times[1:]))
+                outages.append(gap)
+                at.append(start - stopped)
+            print(f"cascade {how}: video gaps on C after stopping B: {[round(o, 3) for o in outages]} s, "
+                  f"starting {[round(t, 2) for t in at]} s after the signal (B gone after {exited - stopped:.2f} s)")
+            (RUN_DIR / f"mesh-failover-{how}.txt").write_text(" ".join(f"{o:.3f}" for o in outages))
             assert max(outages) < 2.0, outages
             await close_room(publisher, pc, [s for s in subscribers if s[0] == "C"])
 

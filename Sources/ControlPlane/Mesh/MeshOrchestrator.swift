@@ -8,7 +8,10 @@ import Logging
 /// answers `relay_need` with `relay_ready`.
 ///
 /// Re-plans a track when a trunk its tree uses goes down (`TrunkChanged`),
-/// when a node of its tree leaves the directory, and every
+/// when a node of its tree leaves the directory, when a node relaying it
+/// starts draining (`NodeDraining`, or the directory reports it draining):
+/// the new upstreams are pulled first, and the draining node, which keeps
+/// forwarding meanwhile, is released after (make-before-break); and every
 /// `replanInterval` (with the planner's hysteresis). One reconciliation
 /// per track runs at a time; requests arriving meanwhile are folded into a
 /// follow-up pass.
@@ -31,6 +34,8 @@ actor MeshOrchestrator {
     /// Nodes whose event stream broke, until the instant.
     private var downNodes: [String: ContinuousClock.Instant] = [:]
     private var lastNodes: Set<String> = []
+    /// Nodes that announced a drain, until they leave the directory.
+    private var drainingNodes: Set<String> = []
     nonisolated let inputs: AsyncStream<MeshInput>
     private nonisolated let inputContinuation: AsyncStream<MeshInput>.Continuation
 
@@ -127,6 +132,13 @@ actor MeshOrchestrator {
                 logger.info("node unreachable: re-planning", metadata: ["track": "\(key.track)", "node": "\(node)"])
                 await reconcile(key)
             }
+        case .nodeDraining(let node):
+            guard drainingNodes.insert(node).inserted else { return }
+            for (key, relay) in relays.sorted(by: { ($0.key.room, $0.key.track) < ($1.key.room, $1.key.track) })
+            where relay.relays(through: node) {
+                logger.info("node draining: re-planning around it", metadata: ["track": "\(key.track)", "node": "\(node)"])
+                await reconcile(key)
+            }
         case .trunkChanged(let reporter, let peer, let established):
             let pair = NodePair(reporter, peer)
             guard !established else {
@@ -142,14 +154,20 @@ actor MeshOrchestrator {
         }
     }
 
-    /// Re-plans trees that contain a node no longer in the mesh; with `full`, every tree.
+    /// Re-plans trees that contain a node no longer in the mesh or relay
+    /// through a draining one; with `full`, every tree.
     func tick(full: Bool) async {
-        let nodes = await topology().nodes
+        let topology = await topology()
+        let nodes = topology.nodes
         let lost = lastNodes.subtracting(nodes)
         lastNodes = nodes
         for (key, relay) in relays.sorted(by: { ($0.key.room, $0.key.track) < ($1.key.room, $1.key.track) }) {
             let affected = relay.tree.map { !$0.nodes.isDisjoint(with: lost) || !$0.nodes.isSubset(of: nodes) } ?? false
-            if full || affected { await reconcile(key) }
+            let draining = topology.draining.contains { relay.relays(through: $0) }
+            if draining, !full, !affected {
+                logger.debug("relay draining: re-planning around it", metadata: ["track": "\(key.track)"])
+            }
+            if full || affected || draining { await reconcile(key) }
         }
     }
 
@@ -168,14 +186,18 @@ actor MeshOrchestrator {
 
     // MARK: Reconciliation
 
-    /// What the planner works on: the directory's topology minus trunks reported down.
+    /// What the planner works on: the directory's topology minus trunks
+    /// reported down, with the nodes that announced a drain marked draining.
     private func topology() async -> MeshTopology {
         var topology = await topologySource()
+        drainingNodes.formIntersection(topology.nodes)
+        topology.draining.formUnion(drainingNodes)
         let current = now()
         downTrunks = downTrunks.filter { $0.value > current }
         for pair in downTrunks.keys { topology.links[pair] = nil }
         downNodes = downNodes.filter { $0.value > current }
         topology.nodes.subtract(downNodes.keys)
+        topology.draining.formIntersection(topology.nodes)
         return topology
     }
 

@@ -27,6 +27,11 @@ struct TrackRelay: Sendable {
         Set(demand.filter { !$0.value.isEmpty && $0.key != origin }.keys)
     }
 
+    /// Whether the current tree has `node` forwarding the track to another node (not as its origin).
+    func relays(through node: String) -> Bool {
+        node != origin && (tree?.parent.values.contains(node) ?? false)
+    }
+
     /// Whether the current tree sends over the trunk between `a` and `b`.
     func uses(_ a: String, _ b: String) -> Bool {
         tree.map { $0.parent[a] == b || $0.parent[b] == a } ?? false
@@ -42,4 +47,7 @@ enum MeshInput: Sendable {
     /// The node's event stream broke (the process is likely gone): plan
     /// around it until the directory decides.
     case nodeUnreachable(String)
+    /// The node announced a drain (`NodeDraining`): re-plan the trees it
+    /// relays for around it while it still forwards (make-before-break).
+    case nodeDraining(String)
 }

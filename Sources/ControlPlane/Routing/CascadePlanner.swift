@@ -20,6 +20,11 @@
 ///    reachable node is still connected.
 /// 4. Nodes that need nothing and relay to nobody are pruned.
 ///
+/// Draining nodes (`MeshTopology.draining`) relay for nobody: a draining
+/// origin still sends and a draining node still receives for its own
+/// participants, but trees are grown around them. Only a node with no other
+/// path is attached through a draining relay (so a drain never cuts a node off).
+///
 /// `plan(…, keeping:)` first keeps the still-valid part of an existing tree
 /// (edges whose trunk and nodes are usable), then attaches what is missing:
 /// re-planning after a failure moves only the nodes cut off.
@@ -59,9 +64,10 @@ public struct CascadePlanner: Sendable {
         self.configuration = configuration
     }
 
-    /// Cost of sending from `u` to `v` in microseconds, nil without a usable trunk.
+    /// Cost of sending from `u` to `v` in microseconds, nil without a usable
+    /// trunk or when `u` would relay while draining.
     func edgeCost(_ u: String, _ v: String, origin: String, in topology: MeshTopology) -> Int? {
-        guard let link = topology.link(u, v) else { return nil }
+        guard u == origin || !topology.draining.contains(u), let link = topology.link(u, v) else { return nil }
         var seconds = link.rttSeconds / 2 + configuration.lossPenalty * link.loss
         if u != origin {
             let load = topology.load[u].map { $0.isFinite ? min(max($0, 0), 1) : 0 } ?? 0
@@ -74,6 +80,16 @@ public struct CascadePlanner: Sendable {
     /// The relay tree reaching every node of `targets` from `origin`.
     /// - Parameter keeping: a tree to keep as much of as is still usable.
     public func plan(origin: String, targets: Set<String>, topology: MeshTopology, keeping: CascadeTree? = nil) -> CascadeTree {
+        let tree = grow(origin: origin, targets: targets, topology: topology, keeping: keeping)
+        guard !tree.unreachable.isEmpty, !topology.draining.subtracting([origin]).isEmpty else { return tree }
+        // Last resort: reach what is cut off through draining relays, keeping everything planned around them.
+        var relaxed = topology
+        relaxed.draining = []
+        let fallback = grow(origin: origin, targets: targets, topology: relaxed, keeping: tree)
+        return fallback.unreachable.count < tree.unreachable.count ? fallback : tree
+    }
+
+    private func grow(origin: String, targets: Set<String>, topology: MeshTopology, keeping: CascadeTree?) -> CascadeTree {
         var growth = TreeGrowth(origin: origin, planner: self, topology: topology)
         let wanted = targets.subtracting([origin])
         let (distances, predecessors) = growth.shortestPaths()

@@ -54,11 +54,17 @@ public struct MeshTopology: Sendable, Equatable {
     public var links: [NodePair: LinkCost]
     /// Load of a node, 0 (idle) … 1 (full); absent means 0.
     public var load: [String: Double]
+    /// Usable nodes that are draining: they may still originate a track or
+    /// receive one for their own participants, but take no new relay role
+    /// (the planner routes around them unless a node has no other path).
+    public var draining: Set<String>
 
-    public init(nodes: Set<String> = [], links: [NodePair: LinkCost] = [:], load: [String: Double] = [:]) {
+    public init(nodes: Set<String> = [], links: [NodePair: LinkCost] = [:], load: [String: Double] = [:],
+                draining: Set<String> = []) {
         self.nodes = nodes
         self.links = links
         self.load = load
+        self.draining = draining
     }
 
     /// The trunk between two usable nodes, if any.
@@ -82,7 +88,7 @@ public struct MeshTopology: Sendable, Equatable {
     ///   so a track can still be pulled directly (the trunk is opened on demand).
     /// - RTTs that are not finite, negative or above 60 s are ignored.
     public static func build(nodes: Set<String>, reports: [String: [TrunkReport]], load: [String: Double] = [:],
-                             unmeasuredRTT: Double) -> MeshTopology {
+                             draining: Set<String> = [], unmeasuredRTT: Double) -> MeshTopology {
         var down: Set<NodePair> = []
         var samples: [NodePair: [(rtt: Double, loss: Double)]] = [:]
         for (reporter, trunks) in reports where nodes.contains(reporter) {
@@ -113,6 +119,6 @@ public struct MeshTopology: Sendable, Equatable {
                 }
             }
         }
-        return MeshTopology(nodes: nodes, links: links, load: load)
+        return MeshTopology(nodes: nodes, links: links, load: load, draining: draining.intersection(nodes))
     }
 }

@@ -168,13 +168,14 @@ public actor NodeDirectory {
     }
 
     /// The graph the cascade planner works on: healthy nodes, their trunks
-    /// (`MeshTopology.build`), and load as a fraction of `maxParticipants`.
+    /// (`MeshTopology.build`), load as a fraction of `maxParticipants`, and
+    /// which of them are draining (announced or reported: no new relay role).
     public func meshTopology(unmeasuredRTT: Double, maxParticipants: Int) -> MeshTopology {
         let nodes = snapshot().filter(\.healthy)
         let load = Dictionary(nodes.map { ($0.id, Double($0.participants) / Double(max(1, maxParticipants))) },
                               uniquingKeysWith: { first, _ in first })
         return MeshTopology.build(nodes: Set(nodes.map(\.id)), reports: trunkReports(), load: load,
-                                  unmeasuredRTT: unmeasuredRTT)
+                                  draining: Set(nodes.filter(\.draining).map(\.id)), unmeasuredRTT: unmeasuredRTT)
     }
 
     /// Refreshes every `interval` until cancelled; `onError` hears registry failures.

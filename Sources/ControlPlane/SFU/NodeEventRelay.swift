@@ -11,8 +11,10 @@ import Synchronization
 /// Draining: when a node announces `NodeDraining`, or the directory lists it
 /// as draining (its stats or registry record), it gets no new participants
 /// and every local participant on it is sent `migrate` (reason `draining`);
-/// their reconnection is placed on another node. The directory is checked
-/// every `interval`, so participants placed during a race are moved too.
+/// their reconnection is placed on another node, and the mesh orchestrator
+/// re-plans the relay trees the node forwards for around it (it keeps
+/// forwarding until their new upstreams are in place). The directory is
+/// checked every `interval`, so participants placed during a race are moved too.
 struct NodeEventRelay: Sendable {
     let directory: NodeDirectory
     let pool: SFUClientPool
@@ -77,6 +79,7 @@ struct NodeEventRelay: Sendable {
                 "node": "\(node)", "timeout": "\(draining.timeoutSeconds)s",
             ])
             await directory.markDraining(node)
+            mesh?.submit(.nodeDraining(node))
             rooms.deliver(.migrate(reason: "draining"), node: node)
         case .trackPublished, nil:
             break

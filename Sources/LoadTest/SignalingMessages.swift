@@ -1,0 +1,78 @@
+import ControlPlane
+
+/// Client messages of the EdgeMesh protocol (PROTOCOL.md "client → server")
+/// that a load participant sends, as JSON text.
+public enum ClientSignal {
+    /// `{"type":"offer","target":"publisher","sdp":…}`
+    public static func publisherOffer(sdp: String) -> String {
+        JSONValue.object(["type": "offer", "target": "publisher", "sdp": .string(sdp)]).serialized()
+    }
+
+    /// `{"type":"answer","target":"subscriber","sdp":…}`
+    public static func subscriberAnswer(sdp: String) -> String {
+        JSONValue.object(["type": "answer", "target": "subscriber", "sdp": .string(sdp)]).serialized()
+    }
+
+    /// `{"type":"leave"}`
+    public static let leave = JSONValue.object(["type": "leave"]).serialized()
+}
+
+/// A server message of the EdgeMesh protocol (PROTOCOL.md "server → client"),
+/// reduced to what a load participant acts on.
+public enum ServerSignal: Sendable, Equatable {
+    /// `joined`: our participant id and the node and region we were placed on.
+    case joined(participantID: String, node: String, region: String)
+    /// `offer` / `answer` for `target`.
+    case offer(target: String, sdp: String)
+    case answer(target: String, sdp: String)
+    /// `track_published`.
+    case trackPublished(trackID: String, participantID: String, kind: String)
+    /// `error` with its code and message.
+    case error(code: String, message: String)
+    /// `migrate`: the node is draining.
+    case migrate(reason: String)
+    /// Any other type (chat, active speakers, pong, …): not used here.
+    case other(type: String)
+
+    /// Parses one text frame.
+    public static func parse(_ text: String) throws(LoadTestError) -> ServerSignal {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(Array(text.utf8))
+        } catch {
+            throw .badJSON(reason: error.reason, bytes: text.utf8.count)
+        }
+        guard let object = value.objectValue, let type = object["type"]?.stringValue else {
+            throw .protocolViolation("message without a string \"type\"")
+        }
+        func string(_ key: String, in object: JSONObject? = object) throws(LoadTestError) -> String {
+            guard let value = object?[key]?.stringValue else {
+                throw .protocolViolation("\(type): missing string \"\(key)\"")
+            }
+            return value
+        }
+        switch type {
+        case "joined":
+            let participant = object["participant"]?.objectValue
+            let sfu = object["sfu"]?.objectValue
+            return .joined(
+                participantID: try string("id", in: participant),
+                node: sfu?["node"]?.stringValue ?? "", region: sfu?["region"]?.stringValue ?? "")
+        case "offer":
+            return .offer(target: try string("target"), sdp: try string("sdp"))
+        case "answer":
+            return .answer(target: try string("target"), sdp: try string("sdp"))
+        case "track_published":
+            let track = object["track"]?.objectValue
+            return .trackPublished(
+                trackID: try string("id", in: track), participantID: try string("participantId", in: track),
+                kind: try string("kind", in: track))
+        case "error":
+            return .error(code: object["code"]?.stringValue ?? "", message: object["message"]?.stringValue ?? "")
+        case "migrate":
+            return .migrate(reason: object["reason"]?.stringValue ?? "")
+        default:
+            return .other(type: type)
+        }
+    }
+}
