@@ -45,6 +45,9 @@ public struct BackendConfiguration: Sendable {
     public var sfuCallTimeout: Duration = .seconds(5)
     /// `iceServers` sent in `joined` (the SFU is ICE-lite with host candidates: none needed).
     public var iceServers: [JSONValue] = []
+    /// `TURN_URLS`, `TURN_SECRET`, `TURN_TTL`: TURN servers added to
+    /// `joined.iceServers` with per-participant time-limited credentials.
+    public var turn: TURNConfiguration?
     /// Id of this backend instance (in member records and room events).
     public var instanceID: String = "be-" + RandomID.make(length: 10)
     /// Prefix of Redis keys and channels.

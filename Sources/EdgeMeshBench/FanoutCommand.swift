@@ -33,6 +33,10 @@ struct FanoutCommand: AsyncParsableCommand {
     var decryptEvery: Int = 1
     @Option(help: "Event loop threads for the simulated peers (default: cores).") var threads: Int?
     @Option(name: .customLong("connect-concurrency"), help: "Subscribers connecting at the same time.") var connectConcurrency: Int = 16
+    @Option(
+        name: .customLong("stalled-tcp-subscribers"),
+        help: "Extra ICE-TCP subscribers that stop reading once connected (not measured).")
+    var stalledTCPSubscribers: Int = 0
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
@@ -56,6 +60,7 @@ struct FanoutCommand: AsyncParsableCommand {
         configuration.subscribers = subscribers
         configuration.decryptEvery = decryptEvery
         configuration.connectConcurrency = connectConcurrency
+        configuration.stalledTCPSubscribers = stalledTCPSubscribers
         configuration.publisher.packetRate = rate
         configuration.publisher.audio = audio
         configuration.publisher.video.packetSize = packetSize

@@ -33,6 +33,9 @@ struct BackendCommand: AsyncParsableCommand {
     var rateLimit: Int?
     @Option(name: .customLong("rate-burst"), help: "Burst above the rate limit (WS_RATE_BURST, default 100).")
     var rateBurst: Int?
+    @Option(name: .customLong("turn-urls"), help: "Comma-separated turn:/turns: URLs for joined.iceServers (TURN_URLS; secret from TURN_SECRET).")
+    var turnURLs: String?
+    @Option(name: .customLong("turn-ttl"), help: "Lifetime of TURN credentials, seconds (TURN_TTL, default 86400).") var turnTTL: Int?
     @Flag(name: .customLong("dev-mode"), help: "Enable POST /v1/dev/token (development only).") var devMode = false
     @Option(
         name: .customLong("log-level"),
@@ -87,6 +90,13 @@ struct BackendCommand: AsyncParsableCommand {
         if let rate = try rateLimit ?? Environment.int("WS_RATE_LIMIT", range: 1...100_000) { config.messagesPerSecond = Double(rate) }
         if let burst = try rateBurst ?? Environment.int("WS_RATE_BURST", range: 1...100_000) { config.messageBurst = Double(burst) }
         config.devMode = devMode
+        let turnURLList = (turnURLs ?? Environment.string("TURN_URLS") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !turnURLList.isEmpty {
+            config.turn = try TURNConfiguration(
+                urls: turnURLList, secret: Environment.string("TURN_SECRET") ?? "",
+                ttlSeconds: try turnTTL ?? Environment.int("TURN_TTL", range: 60...604_800) ?? 86_400)
+        }
         config.probeURLs = try ProbeURLs.parse(Environment.string("PROBE_URLS") ?? "")
         config.keyPrefix = Environment.string("EDGEMESH_KEY_PREFIX") ?? config.keyPrefix
         return config

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import EdgeNode
 import Logging
@@ -20,6 +21,18 @@ struct SFUCommand: AsyncParsableCommand {
     @Option(name: .customLong("rtc-port"), help: "UDP port for all WebRTC media (RTC_PORT, default 40000).") var rtcPort: Int?
     @Option(name: .customLong("announce-ip"), help: "Address put in ICE candidates (ANNOUNCE_IP, default: the bind address).")
     var announceIP: String?
+    @Option(
+        name: .customLong("rtc-tcp-port"),
+        help: "ICE-TCP port for media when UDP is blocked (RTC_TCP_PORT, default: the RTC port's number; off disables).")
+    var rtcTCPPort: String?
+    @Option(
+        name: .customLong("tcp-write-queue-bytes"),
+        help: "Bytes one ICE-TCP connection may queue before dropping its oldest packets (TCP_WRITE_QUEUE_BYTES, default 131072).")
+    var tcpWriteQueueBytes: Int?
+    @Option(
+        name: .customLong("relay-ips"),
+        help: "Comma-separated relay addresses of your TURN servers; paths from them count as relay (RELAY_IPS).")
+    var relayIPs: String?
     @Option(name: .customLong("metrics-port"), help: "Port of /metrics and /healthz (METRICS_PORT, default 9090).")
     var metricsPort: Int?
     @Option(
@@ -68,6 +81,22 @@ struct SFUCommand: AsyncParsableCommand {
         config.consentTimeoutSeconds = try consentTimeout ?? Environment.int("CONSENT_TIMEOUT", range: 1...3600)
             ?? config.consentTimeoutSeconds
         config.announceIP = announceIP ?? Environment.string("ANNOUNCE_IP")
+        if let tcp = rtcTCPPort ?? Environment.string("RTC_TCP_PORT") {
+            if tcp == "off" {
+                config.rtcTCPEnabled = false
+            } else if let port = Int(tcp), (0...65535).contains(port) {
+                config.rtcTCPPort = port
+            } else {
+                throw ValidationError("RTC_TCP_PORT must be a port number (0-65535) or off, got \(tcp)")
+            }
+        }
+        config.tcpWriteQueueBytes = try tcpWriteQueueBytes ?? Environment.int("TCP_WRITE_QUEUE_BYTES", range: 1500...(64 << 20))
+            ?? config.tcpWriteQueueBytes
+        guard (1500...(64 << 20)).contains(config.tcpWriteQueueBytes) else {
+            throw ValidationError("--tcp-write-queue-bytes must be 1500 to 67108864")
+        }
+        config.relayIPs = Set((relayIPs ?? Environment.string("RELAY_IPS") ?? "")
+            .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         config.bindHostV6 = bind6 ?? Environment.string("BIND_HOST6")
         config.announceIPv6 = announceIP6 ?? Environment.string("ANNOUNCE_IP6")
         switch Environment.string("SRTP_AEAD") {

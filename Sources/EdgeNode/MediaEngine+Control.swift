@@ -108,10 +108,9 @@ extension MediaEngine {
     // MARK: transport lifecycle
 
     private func forget(_ transport: WebRTCTransport) {
+        exportPathCounters(transport)
         transportsByUfrag[transport.localUfrag] = nil
-        if let address = transport.remoteAddress, transportsByAddress[address] === transport {
-            transportsByAddress[address] = nil
-        }
+        if let path = transport.remotePath { release(path, of: transport) }
     }
 
     func failTransport(_ transport: WebRTCTransport, reason: String) {
@@ -154,9 +153,9 @@ extension MediaEngine {
     /// answer to a transport (first negotiation only; later ones keep them).
     func applyRemoteTransportParameters(_ remote: RemoteTransportParameters, to transport: WebRTCTransport) throws(NodeControlError) {
         guard transport.ice == nil else { return }
-        var iceConfiguration = ICELiteResponder<SocketAddress>.Configuration()
+        var iceConfiguration = ICELiteResponder<MediaPath>.Configuration()
         iceConfiguration.consentTimeout = .seconds(configuration.consentTimeoutSeconds)
-        transport.ice = ICELiteResponder<SocketAddress>(
+        transport.ice = ICELiteResponder<MediaPath>(
             localUfrag: transport.localUfrag, localPassword: transport.localPassword,
             remoteUfrag: remote.ufrag, configuration: iceConfiguration)
         do {

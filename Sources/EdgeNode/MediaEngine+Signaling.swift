@@ -170,11 +170,17 @@ extension MediaEngine {
         transport.awaitingAnswer = false
     }
 
-    /// This node's ICE candidates: a UDP host candidate per address family.
+    /// This node's ICE candidates: a UDP host candidate per address family,
+    /// and the ICE-TCP passive host candidate (RFC 6544 §4.2, lower priority
+    /// than UDP) when the TCP listener runs.
     func candidates() -> [ICECandidate] {
         var candidates = [ICECandidate.host(address: configuration.candidateAddress, port: UInt16(clamping: rtcPort))]
         if channelV6 != nil, let address = configuration.candidateAddressV6 {
             candidates.append(ICECandidate.host(address: address, port: UInt16(clamping: rtcPort), foundation: "3"))
+        }
+        if let tcpPort = rtcTCPPort {
+            candidates.append(ICECandidate.host(
+                address: configuration.candidateAddress, port: UInt16(clamping: tcpPort), transport: .tcp))
         }
         return candidates
     }

@@ -31,11 +31,11 @@ extension MediaEngine {
         for transports in participants.values {
             for transport in [transports.publisher, transports.subscriber] {
                 guard let dtls = transport.dtls, transport.state == .handshaking,
-                      let address = transport.remoteAddress
+                      let path = transport.remotePath
                 else { continue }
                 guard let due = dtls.timeUntilTimeout(), due <= .zero else { continue }
                 do {
-                    for datagram in try dtls.handleTimeout() { send(datagram, to: address) }
+                    for datagram in try dtls.handleTimeout() { send(datagram, via: path) }
                 } catch {
                     failTransport(transport, reason: "dtls timeout: \(error)")
                 }
@@ -47,6 +47,7 @@ extension MediaEngine {
         let nowDuration = clock.nowDuration
         for transports in Array(participants.values) {
             for transport in [transports.publisher, transports.subscriber] where !transport.isClosed {
+                exportPathCounters(transport)
                 // A negotiated transport that never connects is given up on.
                 if transport.state == .checking || transport.state == .handshaking,
                    let since = transport.negotiatedNanoseconds,

@@ -24,6 +24,8 @@ final class MediaEngine: @unchecked Sendable {
     var channel: (any Channel)?
     var channelV6: (any Channel)?
     var rtcPort: Int = 0
+    /// The ICE-TCP listener's port (nil: no TCP candidate).
+    var rtcTCPPort: Int?
 
     var rooms: [RoomName: Room] = [:]
     var participants: [ParticipantKey: ParticipantTransports] = [:]
@@ -72,17 +74,19 @@ final class MediaEngine: @unchecked Sendable {
     func receive(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
         metrics.datagramsReceived.increment()
         switch Demultiplexer.classify(bytes) {
-        case .stun: receiveSTUN(bytes, from: address)
-        case .dtls: receiveDTLS(bytes, from: address)
-        case .rtp: receiveSRTP(bytes, from: address, isRTCP: false)
-        case .rtcp: receiveSRTP(bytes, from: address, isRTCP: true)
+        case .stun: receiveSTUN(bytes, path: .udp(address), known: transportsByAddress[address])
+        case .dtls: receiveDTLS(bytes, path: .udp(address), transport: transportsByAddress[address])
+        case .rtp: receiveSRTP(bytes, transport: transportsByAddress[address], isRTCP: false)
+        case .rtcp: receiveSRTP(bytes, transport: transportsByAddress[address], isRTCP: true)
         case .unknown: metrics.drop(.malformed)
         }
     }
 
-    private func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
+    /// A STUN packet on `path`; `known` is the transport that path is selected for.
+    func receiveSTUN(_ bytes: UnsafeRawBufferPointer, path: MediaPath, known: WebRTCTransport?) {
+        let address = path.remoteAddress
         let transport: WebRTCTransport
-        if let known = transportsByAddress[address] {
+        if let known {
             transport = known
         } else {
             guard let username = ICEUsername(peekingRequest: bytes),
@@ -93,6 +97,11 @@ final class MediaEngine: @unchecked Sendable {
                 return
             }
             transport = found
+            // ICE-TCP: the connection names a real transport; it may stay
+            // (its checks can come before the remote description does).
+            if case .tcp(let connection) = path, connection.boundTransport == nil {
+                connection.boundTransport = found
+            }
         }
         guard var ice = transport.ice else {
             metrics.drop(.unknownTransport)
@@ -102,14 +111,14 @@ final class MediaEngine: @unchecked Sendable {
             metrics.drop(.malformed)
             return
         }
-        let actions = ice.handle(bytes, from: address, sourceAddress: stunAddress, now: clock.nowDuration)
+        let actions = ice.handle(bytes, from: path, sourceAddress: stunAddress, now: clock.nowDuration)
         transport.ice = ice
         for action in actions {
             switch action {
             case .send(let response, to: let destination):
-                send(response, to: destination)
+                send(response, via: destination)
             case .nominated(let nominated):
-                nominate(transport, address: nominated)
+                nominate(transport, path: nominated)
             case .drop(let reason):
                 metrics.drop(reason == .stunIntegrity ? .stunIntegrity : .malformed)
             case .consentExpired:
@@ -118,37 +127,34 @@ final class MediaEngine: @unchecked Sendable {
         }
     }
 
-    private func nominate(_ transport: WebRTCTransport, address: SocketAddress) {
-        if let old = transport.remoteAddress, old != address {
-            transportsByAddress[old] = nil
-        }
-        transport.remoteAddress = address
-        transportsByAddress[address] = transport
+    private func nominate(_ transport: WebRTCTransport, path: MediaPath) {
+        select(path, for: transport)
         guard transport.state == .checking, let dtls = transport.dtls else { return }
         transport.moveTo(.handshaking)
         if dtls.role == .client {
             do {
-                for datagram in try dtls.start() { send(datagram, to: address) }
+                for datagram in try dtls.start() { send(datagram, via: path) }
             } catch {
                 failTransport(transport, reason: "dtls: \(error)")
             }
         }
     }
 
-    private func receiveDTLS(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress) {
-        guard let transport = transportsByAddress[address], let dtls = transport.dtls else {
+    /// A DTLS record on `path`; `transport` is the one that path is selected for.
+    func receiveDTLS(_ bytes: UnsafeRawBufferPointer, path: MediaPath, transport: WebRTCTransport?) {
+        guard let transport, let dtls = transport.dtls else {
             metrics.drop(.unknownTransport)
             return
         }
         do {
             let replies = try dtls.receive(bytes)
-            for datagram in replies { send(datagram, to: address) }
+            for datagram in replies { send(datagram, via: path) }
         } catch DTLSError.malformedRecord {
             metrics.drop(.dtls)
             return
         } catch {
             metrics.drop(.dtls)
-            for datagram in dtls.takeOutgoingDatagrams() { send(datagram, to: address) }
+            for datagram in dtls.takeOutgoingDatagrams() { send(datagram, via: path) }
             failTransport(transport, reason: "dtls: \(error)")
             return
         }
@@ -189,8 +195,9 @@ final class MediaEngine: @unchecked Sendable {
         }
     }
 
-    private func receiveSRTP(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress, isRTCP: Bool) {
-        guard let transport = transportsByAddress[address], transport.isConnected,
+    /// An SRTP or SRTCP packet for `transport` (the one its path is selected for).
+    func receiveSRTP(_ bytes: UnsafeRawBufferPointer, transport: WebRTCTransport?, isRTCP: Bool) {
+        guard let transport, transport.isConnected,
               let srtp = transport.srtpInbound
         else {
             metrics.drop(.unknownTransport)
@@ -218,6 +225,7 @@ final class MediaEngine: @unchecked Sendable {
             return
         }
         let packet = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
+        transport.srtpReceived &+= 1
         if isRTCP {
             receiveRTCP(packet, on: transport)
         } else if transport.role == .publisher {
@@ -243,25 +251,49 @@ final class MediaEngine: @unchecked Sendable {
     /// Protects a plaintext RTP or RTCP packet written by `write` for `transport` and queues it
     /// (flushed at the end of the read batch or the timer tick).
     func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
-        guard let address = transport.remoteAddress, let channel = channel(for: address),
-              let srtp = transport.srtpOutbound
-        else { return }
+        guard let path = transport.remotePath, let srtp = transport.srtpOutbound else { return }
         let needed = maxLength + SRTPSession.maxRTCPTrailer
-        let out = sendArena.reserve(needed, allocator: channel.allocator)
-        var length = 0
-        if out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) {
-            let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
-            length = (try? isRTCP
-                ? srtp.protectRTCP(buffer: region, length: plain)
-                : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+        // A cheap switch: UDP (the hot path) writes into the send arena; ICE-TCP
+        // gets a buffer of its own (a queued slice must not pin arena storage)
+        // with the RFC 4571 length prefix reserved in front.
+        switch path {
+        case .udp(let address):
+            guard let channel = channel(for: address) else { return }
+            let out = sendArena.reserve(needed, allocator: channel.allocator)
+            var length = 0
+            if out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) {
+                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+                length = (try? isRTCP
+                    ? srtp.protectRTCP(buffer: region, length: plain)
+                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+            }
+            guard let datagram = sendArena.commit(length) else {
+                metrics.drop(.srtpProtect)
+                return
+            }
+            transport.packetsSent &+= 1
+            transport.bytesSent &+= UInt64(datagram.readableBytes)
+            channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
+        case .tcp(let connection):
+            var buffer = connection.allocator.buffer(capacity: RFC4571Framer.headerLength + needed)
+            buffer.writeInteger(UInt16(0))
+            let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { out in
+                guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
+                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+                return (try? isRTCP
+                    ? srtp.protectRTCP(buffer: region, length: plain)
+                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+            }
+            guard length > 0, length <= Int(UInt16.max) else {
+                metrics.drop(.srtpProtect)
+                return
+            }
+            transport.packetsSent &+= 1
+            transport.bytesSent &+= UInt64(length)
+            // RFC 4571 LENGTH: the protected packet after the 2-byte prefix.
+            buffer.setInteger(UInt16(truncatingIfNeeded: length), at: buffer.readerIndex)
+            connection.send(frame: buffer)
         }
-        guard let datagram = sendArena.commit(length) else {
-            metrics.drop(.srtpProtect)
-            return
-        }
-        transport.packetsSent &+= 1
-        transport.bytesSent &+= UInt64(datagram.readableBytes)
-        channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
     }
 
     func flush() {

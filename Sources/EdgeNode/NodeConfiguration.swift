@@ -34,6 +34,29 @@ public struct NodeConfiguration: Sendable {
     public var publisherBitrateCap: UInt64 = 6_000_000
     /// Datagrams read per `recvmmsg` call.
     public var vectorReadCount: Int = 32
+    /// `RTC_TCP_PORT`: the ICE-TCP listener (RFC 6544 passive candidates),
+    /// bound to `bindHost`. nil: the same number as the bound UDP RTC port
+    /// (falling back to any free port if that one is taken).
+    public var rtcTCPPort: Int?
+    /// `RTC_TCP_PORT=off`: no TCP listener and no TCP candidate.
+    public var rtcTCPEnabled: Bool = true
+    /// Most bytes one ICE-TCP connection's write queue holds before it drops
+    /// its oldest frames (`tcp_write_queue_drops`); about 0.5 s of 2 Mbit/s video.
+    public var tcpWriteQueueBytes: Int = 128 * 1024
+    /// SO_SNDBUF of ICE-TCP connections, and the NIO high-water mark above
+    /// which frames go to the write queue instead of the socket.
+    public var tcpSendBufferBytes: Int = 64 * 1024
+    /// Largest RFC 4571 frame accepted; a longer LENGTH closes the connection.
+    public var tcpMaxFrameBytes: Int = 2048
+    /// An ICE-TCP connection without a connected transport after this long is closed.
+    public var tcpHandshakeTimeoutSeconds: Int = 10
+    /// Open ICE-TCP connections allowed from one IP address.
+    public var tcpMaxConnectionsPerIP: Int = 64
+    /// Open ICE-TCP connections allowed in total.
+    public var tcpMaxConnections: Int = 10_000
+    /// `RELAY_IPS`: source addresses of the TURN servers' relays (coturn
+    /// `relay-ip`/`external-ip`); a path from one of them is labelled `relay`.
+    public var relayIPs: Set<String> = []
     /// `TRUNK_PORT`: the UDP port of trunks to other nodes (only with a mesh credential).
     public var trunkPort: Int = 40001
     /// `MESH_CREDENTIAL`: the node credential file of `edgemesh mesh issue-node`

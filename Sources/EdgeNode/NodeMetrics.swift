@@ -13,6 +13,8 @@ enum DropReason: String, CaseIterable, Sendable {
     case unknownPayloadType = "unknown_payload_type"
     case unexpectedMedia = "unexpected_media"
     case paddingOnly = "padding_only"
+    /// A frame dropped from a full ICE-TCP write queue (a slow TCP client).
+    case tcpWriteQueue = "tcp_write_queue_drops"
 }
 
 /// The SFU node's metrics (see docs/metrics.md).
@@ -34,6 +36,8 @@ final class NodeMetrics: Sendable {
     let producers: Gauge
     let consumers: Gauge
     private let drops: [DropReason: Counter]
+    /// Per-path (`udp`, `tcp`, `relay`) counters and the ICE-TCP listener's.
+    let paths: PathMetrics
     let quality: QualityMetrics
 
     init(registry: MetricsRegistry, nodeID: String, region: String) {
@@ -68,6 +72,7 @@ final class NodeMetrics: Sendable {
                 labels: labels + [("reason", reason.rawValue)])
         }
         self.drops = drops
+        self.paths = PathMetrics(registry: registry, labels: labels)
     }
 
     @inline(__always)

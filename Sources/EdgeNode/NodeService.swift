@@ -73,6 +73,8 @@ public struct NodeService: Sendable {
         } else {
             nil
         }
+        let tcpChannel = try await bindTCP(engine: engine, udpPort: rtcPort)
+        let rtcTCPPort = tcpChannel?.localAddress?.port
         let trunkChannel: (any Channel)? = if identity != nil {
             try await TrunkServer.bind(
                 engine: engine, host: configuration.bindHost, port: configuration.trunkPort,
@@ -85,6 +87,7 @@ public struct NodeService: Sendable {
             engine.channel = channel
             engine.channelV6 = channelV6
             engine.rtcPort = rtcPort
+            engine.rtcTCPPort = rtcTCPPort
             engine.trunk?.channel = trunkChannel
             engine.startTimers()
             engine.startTrunkTimer(interval: configuration.trunkTickInterval)
@@ -105,6 +108,7 @@ public struct NodeService: Sendable {
             events.finishAll()
             channel.close(promise: nil)
             channelV6?.close(promise: nil)
+            tcpChannel?.close(promise: nil)
             trunkChannel?.close(promise: nil)
             metricsServer.closeNow()
         }
@@ -138,7 +142,7 @@ public struct NodeService: Sendable {
                         grpcPort = address.ipv4?.port ?? address.ipv6?.port ?? configuration.grpcPort
                         onReady(BoundPorts(
                             grpc: grpcPort, rtc: rtcPort, metrics: metricsServer.localAddress?.port ?? configuration.metricsPort,
-                            trunk: trunkPort))
+                            trunk: trunkPort, rtcTCP: rtcTCPPort))
                     }
                     if let registryCoordinator {
                         let record = NodeMesh.record(
@@ -153,6 +157,7 @@ public struct NodeService: Sendable {
                     logger.info("sfu node ready", metadata: [
                         "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
                         "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
+                        "rtc-tcp": "\(rtcTCPPort.map { "\(configuration.candidateAddress):\($0)/tcp" } ?? "off")",
                         "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
                         "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
                         "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
@@ -179,10 +184,31 @@ public struct BoundPorts: Sendable {
     /// The trunk UDP port (nil without a mesh credential).
     public let trunk: Int?
 
-    public init(grpc: Int, rtc: Int, metrics: Int, trunk: Int? = nil) {
+    /// The ICE-TCP listener's port (nil: off).
+    public let rtcTCP: Int?
+
+    public init(grpc: Int, rtc: Int, metrics: Int, trunk: Int? = nil, rtcTCP: Int? = nil) {
         self.grpc = grpc
         self.rtc = rtc
         self.metrics = metrics
         self.trunk = trunk
+        self.rtcTCP = rtcTCP
+    }
+}
+
+extension NodeService {
+    /// Binds the ICE-TCP listener: `rtcTCPPort`, or the UDP port's number
+    /// (any free port if that number is taken over TCP).
+    func bindTCP(engine: MediaEngine, udpPort: Int) async throws -> (any Channel)? {
+        guard configuration.rtcTCPEnabled else { return nil }
+        if let port = configuration.rtcTCPPort {
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: port)
+        }
+        do {
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: udpPort)
+        } catch {
+            logger.warning("rtc tcp port \(udpPort) is taken; using a free port", metadata: ["error": "\(error)"])
+            return try await TCPMediaServer.bind(engine: engine, host: configuration.bindHost, port: 0)
+        }
     }
 }

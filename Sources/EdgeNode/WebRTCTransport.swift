@@ -35,13 +35,15 @@ final class WebRTCTransport {
     let localPassword: String
     private(set) var state: State = .new
 
-    var ice: ICELiteResponder<SocketAddress>?
+    var ice: ICELiteResponder<MediaPath>?
     var dtls: DTLSEndpoint?
     var srtpInbound: SRTPSession?
     var srtpOutbound: SRTPSession?
-    /// The nominated remote address (RFC 8445: packets go where the last
-    /// nominated binding request came from).
-    var remoteAddress: SocketAddress?
+    /// The nominated path (RFC 8445: packets go where the last nominated
+    /// binding request came from): a UDP address or an ICE-TCP connection.
+    var remotePath: MediaPath?
+    /// How the selected path reaches the client (metrics label).
+    var pathKind: PathKind = .udp
     /// Header extension ids the remote side negotiated, by URI.
     var extensionIDs = NegotiatedExtensions()
     /// When the transport was created (for handshake timeouts).
@@ -69,6 +71,17 @@ final class WebRTCTransport {
     var packetsReceived: UInt64 = 0
     var packetsSent: UInt64 = 0
     var bytesSent: UInt64 = 0
+    /// SRTP and SRTCP packets accepted (all kinds); plain counters on the
+    /// packet path, added to the per-path metrics off it (`exportPathCounters`).
+    var srtpReceived: UInt64 = 0
+    /// What `exportPathCounters` has already added to the per-path metrics.
+    var exported = ExportedCounters()
+
+    struct ExportedCounters {
+        var received: UInt64 = 0
+        var sent: UInt64 = 0
+        var bytes: UInt64 = 0
+    }
     var lastSenderReportNanoseconds: UInt64 = 0
 
     struct InboundStream {

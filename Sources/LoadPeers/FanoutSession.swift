@@ -14,6 +14,10 @@ public struct FanoutConfiguration: Sendable {
     public var decryptEvery: Int = 1
     /// Subscribers being signalled and connected at the same time.
     public var connectConcurrency: Int = 16
+    /// Extra subscribers that connect over ICE-TCP and then stop reading
+    /// (a slow client); they are left out of the measurement, which shows
+    /// whether they cost the others anything.
+    public var stalledTCPSubscribers: Int = 0
 
     public init() {}
 }
@@ -53,13 +57,19 @@ public final class FanoutSession: Sendable {
     public let configuration: FanoutConfiguration
     public let publisher: LoadPublisher
     public let subscribers: [LoadSubscriber]
+    /// The ICE-TCP subscribers that stopped reading (not measured).
+    public let stalled: [LoadSubscriber]
     public let trackIDs: [String]
     private let windowState = WindowState()
 
-    private init(configuration: FanoutConfiguration, publisher: LoadPublisher, subscribers: [LoadSubscriber], trackIDs: [String]) {
+    private init(
+        configuration: FanoutConfiguration, publisher: LoadPublisher, subscribers: [LoadSubscriber],
+        stalled: [LoadSubscriber], trackIDs: [String]
+    ) {
         self.configuration = configuration
         self.publisher = publisher
         self.subscribers = subscribers
+        self.stalled = stalled
         self.trackIDs = trackIDs
     }
 
@@ -91,7 +101,7 @@ public final class FanoutSession: Sendable {
                 let loop = group.next()
                 tasks.addTask {
                     let subscriber = try await connectSubscriber(
-                        index: index, room: room, trackIDs: trackIDs, control: control, loop: loop, context: context,
+                        name: "sub\(index)", room: room, trackIDs: trackIDs, control: control, loop: loop, context: context,
                         configuration: configuration)
                     return (index, subscriber)
                 }
@@ -103,14 +113,25 @@ public final class FanoutSession: Sendable {
             }
             return result.compactMap { $0 }
         }
-        return FanoutSession(configuration: configuration, publisher: publisher, subscribers: subscribers, trackIDs: trackIDs)
+        var stalled: [LoadSubscriber] = []
+        var tcpConfiguration = configuration
+        tcpConfiguration.peer.useTCP = true
+        tcpConfiguration.peer.receiveBufferBytes = 16 * 1024
+        for index in 0..<max(0, configuration.stalledTCPSubscribers) {
+            let subscriber = try await connectSubscriber(
+                name: "stall\(index)", room: room, trackIDs: trackIDs, control: control, loop: group.next(),
+                context: context, configuration: tcpConfiguration)
+            try await subscriber.stopReading()
+            stalled.append(subscriber)
+        }
+        return FanoutSession(
+            configuration: configuration, publisher: publisher, subscribers: subscribers, stalled: stalled, trackIDs: trackIDs)
     }
 
     private static func connectSubscriber(
-        index: Int, room: String, trackIDs: [String], control: SFUControlClient, loop: any EventLoop,
+        name: String, room: String, trackIDs: [String], control: SFUControlClient, loop: any EventLoop,
         context: DTLSContext, configuration: FanoutConfiguration
     ) async throws -> LoadSubscriber {
-        let name = "sub\(index)"
         let subscriber = try await LoadSubscriber.make(
             on: loop, context: context, peer: configuration.peer, decryptEvery: configuration.decryptEvery)
         try await control.createParticipant(room: room, participant: name)
@@ -169,8 +190,11 @@ public final class FanoutSession: Sendable {
     public func close(control: SFUControlClient?) async {
         try? await publisher.stopSending()
         await publisher.close()
-        for subscriber in subscribers { await subscriber.close() }
+        for subscriber in subscribers + stalled { await subscriber.close() }
         guard let control else { return }
+        for index in stalled.indices {
+            try? await control.closeParticipant(room: configuration.room, participant: "stall\(index)")
+        }
         try? await control.closeParticipant(room: configuration.room, participant: "pub")
         for index in subscribers.indices {
             try? await control.closeParticipant(room: configuration.room, participant: "sub\(index)")

@@ -142,6 +142,13 @@ public final class LoadSubscriber: @unchecked Sendable {
         }.get()
     }
 
+    /// Stops reading its ICE-TCP connection: from now on this subscriber is
+    /// a client that cannot keep up (its kernel buffers fill, the server's
+    /// queue for it fills). No effect over UDP.
+    public func stopReading() async throws {
+        try await eventLoop.submit { self.transport.stopReading() }.get()
+    }
+
     /// Closes the socket.
     public func close() async {
         try? await eventLoop.flatSubmit { self.transport.close() }.get()

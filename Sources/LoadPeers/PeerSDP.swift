@@ -134,6 +134,9 @@ public struct RemoteTransportDescription: Sendable, Hashable {
     /// The first UDP candidate (an ICE-lite server has host candidates only).
     public var candidateHost: String
     public var candidatePort: UInt16
+    /// The first TCP candidate (RFC 6544 `tcptype passive`), if the server offers ICE-TCP.
+    public var tcpCandidateHost: String?
+    public var tcpCandidatePort: UInt16?
     /// Every sending section of the remote side: SSRC, kind, payload type (subscriber view).
     public var streams: [RemoteStream]
 
@@ -172,6 +175,9 @@ public struct RemoteTransportDescription: Sendable, Hashable {
         self.setup = first?.setup ?? session.setup
         self.candidateHost = candidate.address
         self.candidatePort = candidate.port
+        let tcp = candidates.first { $0.transport == .tcp && $0.tcpType == .passive }
+        self.tcpCandidateHost = tcp?.address
+        self.tcpCandidatePort = tcp?.port
         self.streams = session.media.compactMap { media -> RemoteStream? in
             guard media.port != 0, media.direction?.sends ?? true, let ssrc = media.ssrcs.first?.ssrc else { return nil }
             return RemoteStream(

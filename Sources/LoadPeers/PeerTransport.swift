@@ -23,6 +23,9 @@ public struct PeerConfiguration: Sendable {
     public var mtu: Int = 1200
     /// ICE plus DTLS must complete within this time, or `connect` fails.
     public var connectTimeout: TimeAmount = .seconds(20)
+    /// Connect over ICE-TCP (RFC 6544, active side; RFC 4571 framing) to the
+    /// server's passive TCP candidate instead of UDP.
+    public var useTCP = false
 
     public init() {}
 }
@@ -58,6 +61,8 @@ final class PeerTransport: @unchecked Sendable {
 
     private let dtlsContext: DTLSContext
     private var channel: (any Channel)?
+    /// The ICE-TCP connection when `configuration.useTCP`; every packet goes there.
+    private var tcpChannel: (any Channel)?
     private var remoteAddress: SocketAddress?
     private var check: ICEConnectivityCheck?
     private var outstanding: [STUNTransactionID] = []
@@ -141,11 +146,34 @@ final class PeerTransport: @unchecked Sendable {
             remoteUfrag: remote.ufrag, remotePassword: remote.password, localUfrag: local.ufrag, localPassword: local.password)
         connected = promise
         state = .checking
-        checkBackoff = UInt64(max(1, configuration.checkInterval.nanoseconds))
-        nextCheckAt = MonotonicClock.nanoseconds() &+ checkBackoff
-        sendCheck()
-        timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.checkInterval, delay: configuration.checkInterval) {
-            [weak self] _ in self?.handshakeTick()
+        if configuration.useTCP {
+            guard let host = remote.tcpCandidateHost, let port = remote.tcpCandidatePort else {
+                fail("the server offers no TCP candidate")
+                return promise.futureResult
+            }
+            let holder = TransportHolder()
+            holder.transport = self
+            ClientBootstrap(group: eventLoop)
+                .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.receiveBufferBytes))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(PeerTCPHandler(holder: holder))
+                    }
+                }
+                .connect(host: host, port: Int(port))
+                .whenComplete { [weak self] result in
+                    guard let self else { return }
+                    switch result {
+                    case .success(let channel):
+                        self.tcpChannel = channel
+                        self.startChecks()
+                    case .failure(let error):
+                        self.fail("tcp connect: \(error)")
+                    }
+                }
+        } else {
+            startChecks()
         }
         let timeout = configuration.connectTimeout
         eventLoop.scheduleTask(in: timeout) { [weak self] in
@@ -153,6 +181,22 @@ final class PeerTransport: @unchecked Sendable {
             self.fail("not connected after \(Double(timeout.nanoseconds) / 1e9) s (state \(self.state))")
         }
         return promise.futureResult
+    }
+
+    private func startChecks() {
+        guard state == .checking else { return }
+        checkBackoff = UInt64(max(1, configuration.checkInterval.nanoseconds))
+        nextCheckAt = MonotonicClock.nanoseconds() &+ checkBackoff
+        sendCheck()
+        timer = eventLoop.scheduleRepeatedTask(initialDelay: configuration.checkInterval, delay: configuration.checkInterval) {
+            [weak self] _ in self?.handshakeTick()
+        }
+    }
+
+    /// Stops reading the ICE-TCP connection (the socket's receive buffer
+    /// fills and the server's sends back up): a subscriber that stalls.
+    func stopReading() {
+        tcpChannel?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
     }
 
     private func handshakeTick() {
@@ -307,6 +351,16 @@ final class PeerTransport: @unchecked Sendable {
     // MARK: sending (on the loop)
 
     private func send(datagrams: [[UInt8]], to address: SocketAddress? = nil) throws {
+        if let tcpChannel {
+            for datagram in datagrams where !datagram.isEmpty && datagram.count <= Int(UInt16.max) {
+                var buffer = tcpChannel.allocator.buffer(capacity: datagram.count + 2)
+                buffer.writeInteger(UInt16(truncatingIfNeeded: datagram.count))
+                buffer.writeBytes(datagram)
+                tcpChannel.write(buffer, promise: nil)
+            }
+            tcpChannel.flush()
+            return
+        }
         guard let channel, let address = address ?? remoteAddress, !datagrams.isEmpty else { return }
         for datagram in datagrams {
             var buffer = channel.allocator.buffer(capacity: datagram.count)
@@ -323,7 +377,8 @@ final class PeerTransport: @unchecked Sendable {
     func sendProtected(isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
         guard let channel, let address = remoteAddress, let srtp = srtpOutbound else { return false }
         let capacity = maxLength + SRTPSession.maxRTCPTrailer
-        var buffer = channel.allocator.buffer(capacity: capacity)
+        var buffer = channel.allocator.buffer(capacity: capacity + 2)
+        if tcpChannel != nil { buffer.writeInteger(UInt16(0)) }
         let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
             let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength]))
             guard plain > 0 else { return 0 }
@@ -334,12 +389,18 @@ final class PeerTransport: @unchecked Sendable {
             }
         }
         guard written > 0 else { return false }
+        if let tcpChannel {
+            buffer.setInteger(UInt16(truncatingIfNeeded: written), at: buffer.readerIndex)
+            tcpChannel.write(buffer, promise: nil)
+            return true
+        }
         channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
         return true
     }
 
     func flush() {
         channel?.flush()
+        tcpChannel?.flush()
     }
 
     /// Stops timers and closes the socket.
@@ -349,6 +410,8 @@ final class PeerTransport: @unchecked Sendable {
         timer = nil
         fail("closed")
         state = .failed("closed")
+        tcpChannel?.close(promise: nil)
+        tcpChannel = nil
         guard let channel else { return eventLoop.makeSucceededVoidFuture() }
         self.channel = nil
         return channel.close().recover { _ in }
@@ -379,5 +442,44 @@ final class PeerChannelHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP errors (the server went away) surface here; keep the socket.
+    }
+}
+
+/// Deframes an ICE-TCP stream (RFC 4571 §2: a 16-bit LENGTH, then the
+/// packet) and hands each packet to the transport like a datagram.
+final class PeerTCPHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private let holder: TransportHolder
+    private var pending: ByteBuffer?
+
+    init(holder: TransportHolder) { self.holder = holder }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if var pending {
+            pending.writeBuffer(&incoming)
+            incoming = pending
+            self.pending = nil
+        }
+        while let length = incoming.getInteger(at: incoming.readerIndex, as: UInt16.self),
+              incoming.readableBytes >= 2 + Int(length) {
+            incoming.moveReaderIndex(forwardBy: 2)
+            guard let frame = incoming.readSlice(length: Int(length)) else { break }
+            if let transport = holder.transport, !frame.readableBytesView.isEmpty {
+                frame.withUnsafeReadableBytes { transport.receive($0) }
+            }
+        }
+        if incoming.readableBytes > 0 {
+            incoming.discardReadBytes()
+            pending = incoming
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        holder.transport?.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }

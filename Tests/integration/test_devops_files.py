@@ -197,7 +197,7 @@ def test_caddy_proxies_to_every_backend_and_hides_metrics(tmp_path):
 
 def filled_env(tmp_path, drop=()):
     text = (DEVOPS / ".env.example").read_text()
-    fills = {"JWT_SECRET": secrets.token_hex(32), "GRAFANA_ADMIN_PASSWORD": "test-only"}
+    fills = {"JWT_SECRET": secrets.token_hex(32), "TURN_SECRET": secrets.token_hex(32), "GRAFANA_ADMIN_PASSWORD": "test-only"}
     lines = []
     for line in text.splitlines():
         key = line.split("=", 1)[0]
@@ -241,7 +241,9 @@ def test_compose_stack_structure():
         env = s["environment"]
         assert (ROOT / "regions" / f"{env['REGION']}.yaml").exists(), name
         regions.setdefault(env["REGION"], []).append(env["NODE_ID"])
-        assert s["ports"] == [f"{env['RTC_PORT']}:{env['RTC_PORT']}/udp"], f"{name}: publish RTC_PORT as itself"
+        assert s["ports"] == [f"{env['RTC_PORT']}:{env['RTC_PORT']}/udp"] + (
+            [f"{env['RTC_TCP_PORT']}:{env['RTC_TCP_PORT']}/tcp"] if "RTC_TCP_PORT" in env else []
+        ), f"{name}: publish RTC_PORT (and RTC_TCP_PORT, ICE-TCP) as themselves"
         assert env["BIND_HOST"] == "0.0.0.0" and env["ANNOUNCE_IP"], name
     assert len(regions) >= 2 and max(len(n) for n in regions.values()) >= 2, regions
     assert len({n for ns in regions.values() for n in ns}) == len(sfus), "NODE_IDs must be unique"
@@ -253,6 +255,12 @@ def test_compose_stack_structure():
         assert env["TRUSTED_PROXIES"] == f"{caddy_ip}/32"
         assert set(env["SFU_ADDRS"].split(",")) == {f"{n}:{s['environment']['GRPC_PORT']}" for n, s in sfus.items()}
         assert "ports" not in s, f"{name}: backends are reached through Caddy only"
+    # TURN: coturn checks the credentials the backends derive from the same secret.
+    turn = services["coturn"]
+    assert "--use-auth-secret" in turn["command"] and "--static-auth-secret=${TURN_SECRET:?set TURN_SECRET in devops/.env}" in turn["command"]
+    for name, s in backends.items():
+        assert s["environment"]["TURN_SECRET"].startswith("${TURN_SECRET"), name
+        assert all(u.startswith("turn:") for u in s["environment"]["TURN_URLS"].split(",")), name
     for name in ("prometheus", "grafana"):
         assert all(p.startswith("127.0.0.1:") for p in services[name]["ports"]), f"{name} must stay on loopback"
     for s in [*backends.values(), *sfus.values()]:

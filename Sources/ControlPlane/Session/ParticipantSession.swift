@@ -140,7 +140,8 @@ final class ParticipantSession {
             room: room.rawValue, sid: roomSID, me: record, grants: grants, others: others,
             sfu: .init(node: placement.node.id, region: placement.node.region, regionName: placement.regionName,
                        reason: placement.reason),
-            iceServers: services.configuration.iceServers))
+            iceServers: services.configuration.iceServers
+                + (services.configuration.turn.map { [$0.iceServer(participant: participantID.rawValue)] } ?? [])))
         joinedSent = true
         metrics.joins.increment()
         metrics.participants.add(1)
