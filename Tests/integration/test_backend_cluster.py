@@ -42,15 +42,15 @@ def test_region_choice_with_geoip_trusted_proxy_and_leases(tmp_path):
 
     async def scenario():
         london = await joined_via(trusting, "london", LONDON)
-        assert london == {"node": "eu-1", "region": "eu-central", "regionName": "Frankfurt"}
+        assert london == {"node": "eu-1", "region": "eu-central", "regionName": "Frankfurt", "reason": "geoip"}
         milton = await joined_via(trusting, "milton", f"{LONDON}, {MILTON}")  # rightmost untrusted hop
         assert milton["node"] == "usw-1"
         # RTT hints outrank GeoIP.
         hinted = await joined_via(trusting, "hinted", LONDON, rtt="us-west:20,eu-central:140")
-        assert hinted["node"] == "usw-1"
+        assert hinted["node"] == "usw-1" and hinted["reason"] == "rtt"
         # An address the database does not know goes to DEFAULT_REGION.
         unknown = await joined_via(trusting, "unknown", "10.1.2.3")
-        assert unknown["region"] == "us-west"
+        assert unknown["region"] == "us-west" and unknown["reason"] == "default"
         # X-Forwarded-For from a peer that is not a trusted proxy is ignored: 127.0.0.1 → default.
         ignored = await joined_via(untrusting, "spoofer", LONDON)
         assert ignored["region"] == "us-west"
