@@ -42,6 +42,20 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error})")
 
 
+def scrape_metrics(address: str) -> dict:
+    """The Prometheus text at http://ADDRESS/metrics as {series: value}
+    (series = the name with its labels, as exposed)."""
+    with urllib.request.urlopen(f"http://{address}/metrics", timeout=2) as r:
+        text = r.read().decode()
+    values = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, _, value = line.rpartition(" ")
+        values[name] = float(value)
+    return values
+
+
 def generated_stubs():
     """Generates Python gRPC stubs from Protos/ into .test-run/pb and imports them."""
     out = RUN_DIR / "pb"
@@ -84,15 +98,7 @@ class SFUProcess:
             return r.status == 200
 
     def metrics(self) -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=2) as r:
-            text = r.read().decode()
-        values = {}
-        for line in text.splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            name, _, value = line.rpartition(" ")
-            values[name] = float(value)
-        return values
+        return scrape_metrics(f"127.0.0.1:{self.metrics_port}")
 
     def stop(self):
         if self.proc.poll() is None:

@@ -12,7 +12,7 @@ import time
 import urllib.request
 import uuid
 
-from conftest import RUN_DIR, edgemesh_bin, free_port, generated_stubs, wait_until
+from conftest import RUN_DIR, edgemesh_bin, free_port, generated_stubs, scrape_metrics, wait_until
 
 
 class Mesh:
@@ -88,15 +88,7 @@ class MeshNode:
             return r.status == 200
 
     def metrics(self) -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=2) as r:
-            text = r.read().decode()
-        values = {}
-        for line in text.splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            name, _, value = line.rpartition(" ")
-            values[name] = float(value)
-        return values
+        return scrape_metrics(f"127.0.0.1:{self.metrics_port}")
 
     def metric(self, name, **labels):
         """Sum of the series of `name` whose labels include `labels`."""

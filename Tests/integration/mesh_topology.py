@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.request
 
-from conftest import RUN_DIR, edgemesh_bin, wait_until
+from conftest import RUN_DIR, edgemesh_bin, scrape_metrics, wait_until
 from udp_relay import DelayScheduler
 
 GRPC_PORT = 50051
@@ -270,15 +270,7 @@ class MeshNode:
             return r.status == 200
 
     def metrics(self) -> dict:
-        with urllib.request.urlopen(f"http://{self.network.real(self.name)}:{METRICS_PORT}/metrics", timeout=2) as r:
-            text = r.read().decode()
-        values = {}
-        for line in text.splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            name, _, value = line.rpartition(" ")
-            values[name] = float(value)
-        return values
+        return scrape_metrics(f"{self.network.real(self.name)}:{METRICS_PORT}")
 
     def metrics_sum(self, prefix, **labels):
         return metric_sum(self.metrics(), prefix, **labels)
