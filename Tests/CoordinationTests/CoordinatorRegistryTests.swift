@@ -40,7 +40,7 @@ struct CoordinatorRegistryTests {
         try await withCoordinators(kind, configuration: configuration) { nodeSide, backendSide in
             try await nodeSide.register(Sample.node("short"))
             #expect(try await backendSide.healthyNodes().count == 1)
-            try await eventually(within: .seconds(5), "the lease to expire") {
+            try await eventually(within: .seconds(20), "the lease to expire") {
                 (try? await backendSide.healthyNodes())?.isEmpty == true ? true : nil
             }
             #expect(try await nodeSide.renew(NodeID("short"), load: NodeLoad()) == false)
