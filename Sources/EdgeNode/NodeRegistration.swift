@@ -1,3 +1,4 @@
+import Synchronization
 import Coordination
 import Foundation
 import Logging
@@ -77,12 +78,12 @@ enum NodeMesh {
     /// when cancelled.
     static func runRegistration(
         coordinator: any Coordinator, record: NodeRecord, engine: MediaEngine, drain: NodeDrain, interval: Duration,
-        logger: Logger
+        stopped: ShutdownFlag, logger: Logger
     ) async {
         var record = record
         var registered = false
         var lastError: String?
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stopped.isSet {
             do {
                 // A drain changes the record itself (not just the load): announce it anew.
                 if drain.isDraining != record.draining {
@@ -105,10 +106,16 @@ enum NodeMesh {
                 if text != lastError { logger.warning("registry unavailable", metadata: ["error": "\(text)"]) }
                 lastError = text
             }
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                break
+            // Sleep the interval in short steps so a node that shut down
+            // (drain complete) deregisters within 100 ms.
+            var slept: Duration = .zero
+            while slept < interval, !stopped.isSet {
+                do {
+                    try await Task.sleep(for: .milliseconds(100))
+                } catch {
+                    break
+                }
+                slept += .milliseconds(100)
             }
         }
         let id = record.id
@@ -122,4 +129,13 @@ extension MediaEngine {
     func load() -> NodeLoad {
         NodeLoad(participants: participants.count, tracks: rooms.values.reduce(0) { $0 + $1.producers.count })
     }
+}
+
+/// Set once when the node shuts down, read by its background loops.
+final class ShutdownFlag: Sendable {
+    private let value = Mutex(false)
+
+    var isSet: Bool { value.withLock { $0 } }
+
+    func set() { value.withLock { $0 = true } }
 }

@@ -103,7 +103,9 @@ public struct NodeService: Sendable {
                 transportSecurity: .plaintext, eventLoopGroup: group),
             services: [SFUService(
                 engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)])
+        let stopped = ShutdownFlag()
         let shutdown: @Sendable () -> Void = {
+            stopped.set()
             grpcServer.beginGracefulShutdown()
             events.finishAll()
             channel.close(promise: nil)
@@ -133,9 +135,9 @@ public struct NodeService: Sendable {
                         guard drained else { return }
                         let left = (try? await eventLoop.submit { engine.stats().participants }.get()) ?? 0
                         logger.notice("drain complete, stopping", metadata: ["participants": "\(left)"])
+                        // The gRPC server finishes in-flight calls (the Drain reply among
+                        // them) and the registry heartbeat deregisters, then `run` returns.
                         shutdown()
-                        // Ends the other tasks (registry heartbeat) too; caught below.
-                        throw NodeDrained()
                     }
                     var grpcPort = configuration.grpcPort
                     if let address = try await grpcServer.listeningAddress {
@@ -150,7 +152,7 @@ public struct NodeService: Sendable {
                         tasks.addTask { [configuration, logger, drain] in
                             await NodeMesh.runRegistration(
                                 coordinator: registryCoordinator, record: record, engine: engine, drain: drain,
-                                interval: configuration.registryRenewInterval, logger: logger)
+                                interval: configuration.registryRenewInterval, stopped: stopped, logger: logger)
                             if let ownedCoordinator { await ownedCoordinator.close() }
                         }
                     }
@@ -167,14 +169,9 @@ public struct NodeService: Sendable {
             } onCancel: {
                 shutdown()
             }
-        } catch is NodeDrained {
-            // The drain completed and the node shut down.
         }
     }
 }
-
-/// Thrown inside `run` when a drain completes, to end the node's tasks.
-private struct NodeDrained: Error {}
 
 /// The ports a node actually bound (useful when 0 was requested).
 public struct BoundPorts: Sendable {
