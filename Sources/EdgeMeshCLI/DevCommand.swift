@@ -113,7 +113,7 @@ struct DevCommand: AsyncParsableCommand {
             + "  geoip: \(backend.geoIPDatabase ?? "none (every client goes to the default region)")")
         if let meshDirectory {
             print("  trunks: every node pair, throwaway mesh key and credentials in \(meshDirectory)")
-            print("  relaying: PullTrack over the trunks (the backend does not plan cascade trees yet)")
+            print("  relaying: the backend plans each track's relay tree over the trunks (PullTrack)")
         } else {
             print("  trunks: off (region ids must be [a-z0-9-] to issue node credentials)")
         }
