@@ -40,6 +40,10 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(name: .customLong("frame-rate"), help: "Video frames per second.") var frameRate: Int = 30
     @Option(name: .customLong("keyframe-interval"), help: "Frames between keyframes.") var keyframeInterval: Int = 300
     @Flag(inversion: .prefixedNo, help: "Publishers also send Opus-sized audio (50 packets/s).") var audio: Bool = true
+    @Flag(help: "Video publishers send three simulcast layers like Chrome (rids q/h/f at 1/16, 1/4 and all of --video-kbps).")
+    var simulcast = false
+    @Option(help: "Subscribers' preferred simulcast layer: low, medium, high, or mix (spread over the three).")
+    var quality: String?
     @Option(name: .customLong("sfu-pid"), help: "Comma-separated pids of the SFU processes whose CPU is reported.")
     var sfuPID: String?
     @Option(name: .customLong("sfu-process"), help: "Report the CPU of every process with this name (/proc/*/comm).")
@@ -57,6 +61,18 @@ struct LoadTestCommand: AsyncParsableCommand {
         guard duration > 0, joinTimeout > 0, joinConcurrency >= 0, videoKbps > 0, frameRate > 0, keyframeInterval > 0 else {
             throw ValidationError("--duration, --join-timeout, --video-kbps, --frame-rate, --keyframe-interval must be positive")
         }
+        let qualityChoice = try quality.map { text throws(ValidationError) -> QualityChoice in
+            guard let choice = QualityChoice(argument: text) else {
+                throw ValidationError("unknown --quality \(text); use low, medium, high or mix")
+            }
+            return choice
+        }
+        if target == "janus", simulcast || qualityChoice != nil {
+            throw ValidationError("--simulcast and --quality are EdgeMesh-only: the Janus driver publishes one layer")
+        }
+        if simulcast, scenario == .audioFanout {
+            throw ValidationError("--simulcast needs a video scenario (audio-fanout publishes no video)")
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads ?? System.coreCount))
         let http = try HTTPClient(baseURL: url, group: group)
         let defaults = Self.defaults(for: scenario)
@@ -65,9 +81,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         if scenario == .crossRegion, regionList.isEmpty {
             regionList = try await Self.fetchRegions(http)
         }
-        let shape = LoadShape(
+        var shape = LoadShape(
             scenario: scenario, room: roomName, publishers: publishers ?? defaults.publishers,
             subscribers: subscribers ?? defaults.subscribers, joinSpread: joinSpread, regions: regionList)
+        shape.quality = qualityChoice
         var options = LoadTestOptions(shape: shape)
         options.duration = duration
         options.joinConcurrency = joinConcurrency
@@ -79,7 +96,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         peer.bindHost = bindHost
         let peers = PeerFactory(
             group: group, context: try DTLSContext(certificate: certificate), peer: peer,
-            publisher: publisherConfiguration(scenario: scenario))
+            publisher: try publisherConfiguration(scenario: scenario))
         var logger = Logger(label: "edgemesh.loadtest")
         logger.logLevel = .warning
         let driver: any SignalingDriver
@@ -119,7 +136,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
     }
 
-    private func publisherConfiguration(scenario: Scenario) -> PublisherConfiguration {
+    private func publisherConfiguration(scenario: Scenario) throws -> PublisherConfiguration {
         var configuration = PublisherConfiguration()
         configuration.video.packetSize = packetSize
         configuration.video.frameRate = frameRate
@@ -131,6 +148,12 @@ struct LoadTestCommand: AsyncParsableCommand {
         configuration.maxBurst = max(configuration.maxBurst, configuration.video.packetsPerFrame * 2)
         configuration.audio = audio || scenario == .audioFanout
         configuration.sendsVideo = scenario != .audioFanout
+        if simulcast, configuration.sendsVideo {
+            configuration.simulcast = try SimulcastLayer.chromeLadder(
+                topKbps: videoKbps, frameRate: frameRate, keyframeInterval: keyframeInterval, maxPacketSize: packetSize)
+            let largestFrame = configuration.simulcast.map(\.video.packetsPerFrame).max() ?? 1
+            configuration.maxBurst = max(configuration.maxBurst, largestFrame * 2)
+        }
         // Frames (33 ms) and audio packets (20 ms) need no 1 ms pacer: fewer
         // wake-ups keep the load generator's own CPU down with many publishers.
         configuration.tick = configuration.sendsVideo ? .milliseconds(2) : .milliseconds(5)

@@ -20,10 +20,38 @@ public struct PublisherConfiguration: Sendable {
     /// browser does) instead of spreading packets evenly at `packetRate`:
     /// the rate becomes `video.frameRate × video.packetsPerFrame`.
     public var framePacing: Bool = false
-    /// Packets kept for answering NACKs (RFC 4585 §6.2.1).
+    /// Packets kept for answering NACKs (RFC 4585 §6.2.1), per layer.
     public var retransmissionSlots: Int = 1024
+    /// Simulcast layers, lowest first (RFC 8853; see
+    /// ``SimulcastLayer/chromeLadder(topKbps:frameRate:keyframeInterval:maxPacketSize:payloadType:)``).
+    /// Empty (the default): one VP8 encoding as `video` describes. With
+    /// layers, `video` and `packetRate` are unused: each layer sends
+    /// `frameRate × packetsPerFrame` packets per second on its own SSRC,
+    /// with sdes:mid and rtp-stream-id header extensions on every packet.
+    public var simulcast: [SimulcastLayer] = []
 
     public init() {}
+}
+
+/// What a publisher sent on one video encoding (one simulcast layer).
+public struct LayerStatistics: Sendable, Hashable {
+    /// The layer's rid (nil without simulcast).
+    public var rid: String?
+    public var ssrc: UInt32
+    public var packetsSent: UInt64 = 0
+    /// RTP bytes (plaintext) sent, retransmissions excluded.
+    public var bytesSent: UInt64 = 0
+    public var keyframesSent: UInt64 = 0
+    /// PLIs and FIRs naming this layer's SSRC.
+    public var pliReceived: UInt64 = 0
+    public var firReceived: UInt64 = 0
+    public var nackedPackets: UInt64 = 0
+    public var retransmitted: UInt64 = 0
+
+    public init(rid: String?, ssrc: UInt32) {
+        self.rid = rid
+        self.ssrc = ssrc
+    }
 }
 
 /// What a publisher did, for reports.
@@ -40,12 +68,15 @@ public struct PublisherStatistics: Sendable, Hashable {
     public var retransmitted: UInt64 = 0
     /// Last REMB the SFU sent, bits per second.
     public var rembBitsPerSecond: UInt64 = 0
+    /// Per video encoding: one entry, or one per simulcast layer (lowest first).
+    public var layers: [LayerStatistics] = []
 }
 
-/// A simulated publisher: offers one VP8 (and optionally one Opus) track,
-/// connects as ICE controlling agent and DTLS client, then sends synthetic
-/// media at a fixed packet rate, answering PLI/FIR with a keyframe and NACK
-/// with a retransmission. State lives on its event loop.
+/// A simulated publisher: offers one VP8 track (or three simulcast layers)
+/// and optionally one Opus track, connects as ICE controlling agent and DTLS
+/// client, then sends synthetic media at a fixed packet rate, answering
+/// PLI/FIR with a keyframe of the named layer and NACK with a retransmission
+/// from that layer. State lives on its event loop.
 public final class LoadPublisher: @unchecked Sendable {
     public let configuration: PublisherConfiguration
     /// The publisher's SDP offer.
@@ -53,31 +84,55 @@ public final class LoadPublisher: @unchecked Sendable {
     let transport: PeerTransport
     private var eventLoop: any EventLoop { transport.eventLoop }
 
-    private var video: SyntheticVP8Stream
+    /// Video encodings: one, or the simulcast layers lowest first.
+    private var videos: [SyntheticVP8Stream]
     private var audio: SyntheticOpusStream?
     private var stats = PublisherStatistics()
     private var pacer: RepeatedTask?
     private var startNanoseconds: UInt64 = 0
-    /// Packets accounted for (sent or skipped) since `startSending`.
-    private var videoPaced: UInt64 = 0
+    /// Packets accounted for (sent or skipped) since `startSending`, per encoding.
+    private var videoPaced: [UInt64]
     private var audioPaced: UInt64 = 0
-    private let history: RetransmissionBuffer
+    private let histories: [RetransmissionBuffer]
 
     private init(transport: PeerTransport, configuration: PublisherConfiguration) throws(LoadPeersError) {
         guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1,
-              configuration.sendsVideo || configuration.audio
+              configuration.sendsVideo || configuration.audio, configuration.simulcast.count <= 3,
+              Set(configuration.simulcast.map(\.rid)).count == configuration.simulcast.count,
+              configuration.simulcast.allSatisfy({ !$0.rid.isEmpty && $0.rid.utf8.count <= 16 })
         else {
             throw .invalidConfiguration(name: "publisher", value: "\(configuration)")
         }
         self.transport = transport
         self.configuration = configuration
-        self.video = try SyntheticVP8Stream(configuration: configuration.video, ssrc: .random(in: 0x1000...0xFFFF_FFF0))
+        var streams: [SyntheticVP8Stream] = []
+        if configuration.simulcast.isEmpty {
+            streams.append(try SyntheticVP8Stream(configuration: configuration.video, ssrc: .random(in: 0x1000...0xFFFF_FFF0)))
+        } else {
+            for layer in configuration.simulcast {
+                var video = layer.video
+                video.headerExtensions = [
+                    RTPHeaderExtension(id: PublisherOffer.midExtensionID, value: Array(PublisherOffer.videoMid.utf8)),
+                    RTPHeaderExtension(id: PublisherOffer.rtpStreamIDExtensionID, value: Array(layer.rid.utf8)),
+                ]
+                var ssrc = UInt32.random(in: 0x1000...0xFFFF_FFF0)
+                while streams.contains(where: { $0.ssrc == ssrc }) { ssrc = .random(in: 0x1000...0xFFFF_FFF0) }
+                streams.append(try SyntheticVP8Stream(configuration: video, ssrc: ssrc))
+            }
+        }
+        self.videos = streams
+        self.videoPaced = [UInt64](repeating: 0, count: streams.count)
         if configuration.audio {
             audio = SyntheticOpusStream(ssrc: .random(in: 0x1000...0xFFFF_FFF0))
         }
         self.offer = PublisherOffer(
-            transport: transport.local, videoSSRC: configuration.sendsVideo ? video.ssrc : nil, audioSSRC: audio?.ssrc)
-        self.history = RetransmissionBuffer(slots: configuration.retransmissionSlots, slotSize: SyntheticVP8Stream.maximumPacketSize)
+            transport: transport.local, videoSSRC: configuration.sendsVideo ? streams.first?.ssrc : nil, audioSSRC: audio?.ssrc,
+            simulcastRIDs: configuration.sendsVideo ? configuration.simulcast.map(\.rid) : [])
+        self.histories = streams.map {
+            RetransmissionBuffer(slots: configuration.retransmissionSlots, slotSize: $0.configuration.packetSize)
+        }
+        let rids: [String?] = configuration.simulcast.isEmpty ? [nil] : configuration.simulcast.map(\.rid)
+        stats.layers = zip(rids, streams).map { LayerStatistics(rid: $0, ssrc: $1.ssrc) }
     }
 
     /// Binds a socket on `eventLoop` and prepares the offer.
@@ -107,7 +162,7 @@ public final class LoadPublisher: @unchecked Sendable {
         try await eventLoop.submit {
             guard self.pacer == nil else { return }
             self.startNanoseconds = MonotonicClock.nanoseconds()
-            self.videoPaced = 0
+            self.videoPaced = [UInt64](repeating: 0, count: self.videos.count)
             self.audioPaced = 0
             self.pacer = self.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: self.configuration.tick) {
                 [weak self] _ in self?.pace()
@@ -142,28 +197,8 @@ public final class LoadPublisher: @unchecked Sendable {
     private func pace() {
         let now = MonotonicClock.nanoseconds()
         let elapsed = now &- startNanoseconds
-        let videoTarget = configuration.framePacing
-            ? (elapsed / 1_000 * UInt64(configuration.video.frameRate) / 1_000_000 + 1) * UInt64(configuration.video.packetsPerFrame)
-            : elapsed / 1_000 * UInt64(configuration.packetRate) / 1_000_000
-        var due = videoTarget > videoPaced ? videoTarget - videoPaced : 0
-        if !configuration.sendsVideo { due = 0 }
-        if due > UInt64(configuration.maxBurst) {
-            stats.packetsSkipped &+= due - UInt64(configuration.maxBurst)
-            videoPaced &+= due - UInt64(configuration.maxBurst)
-            due = UInt64(configuration.maxBurst)
-        }
-        let size = configuration.video.packetSize
-        for _ in 0..<due {
-            let sent = transport.sendProtected(isRTCP: false, maxLength: size) { out in
-                let (length, keyframe) = video.writeNext(into: out, sendTime: MonotonicClock.nanoseconds())
-                if keyframe { stats.keyframesSent &+= 1 }
-                history.store(UnsafeRawBufferPointer(rebasing: out[0..<length]))
-                return length
-            }
-            guard sent else { break }
-            videoPaced &+= 1
-            stats.videoPacketsSent &+= 1
-            stats.bytesSent &+= UInt64(size)
+        if configuration.sendsVideo {
+            for layer in videos.indices { paceVideo(layer: layer, elapsed: elapsed) }
         }
         if audio != nil {
             let audioTarget = elapsed / 20_000_000
@@ -184,21 +219,73 @@ public final class LoadPublisher: @unchecked Sendable {
         transport.flush()
     }
 
+    /// Sends what is due of one video encoding: whole frames at their frame
+    /// times (`framePacing`), else packets spread evenly at its packet rate.
+    private func paceVideo(layer: Int, elapsed: UInt64) {
+        let video = videos[layer].configuration
+        let frameRate = UInt64(video.frameRate)
+        let packetsPerFrame = UInt64(video.packetsPerFrame)
+        let packetRate = configuration.simulcast.isEmpty ? UInt64(configuration.packetRate) : frameRate * packetsPerFrame
+        let target = configuration.framePacing
+            ? (elapsed / 1_000 * frameRate / 1_000_000 + 1) * packetsPerFrame
+            : elapsed / 1_000 * packetRate / 1_000_000
+        var due = target > videoPaced[layer] ? target - videoPaced[layer] : 0
+        if due > UInt64(configuration.maxBurst) {
+            stats.packetsSkipped &+= due - UInt64(configuration.maxBurst)
+            videoPaced[layer] &+= due - UInt64(configuration.maxBurst)
+            due = UInt64(configuration.maxBurst)
+        }
+        let size = video.packetSize
+        let history = histories[layer]
+        for _ in 0..<due {
+            var keyframe = false
+            let sent = transport.sendProtected(isRTCP: false, maxLength: size) { out in
+                let written = videos[layer].writeNext(into: out, sendTime: MonotonicClock.nanoseconds())
+                keyframe = written.keyframe
+                history.store(UnsafeRawBufferPointer(rebasing: out[0..<written.length]))
+                return written.length
+            }
+            guard sent else { break }
+            if keyframe {
+                stats.keyframesSent &+= 1
+                stats.layers[layer].keyframesSent &+= 1
+            }
+            videoPaced[layer] &+= 1
+            stats.videoPacketsSent &+= 1
+            stats.bytesSent &+= UInt64(size)
+            stats.layers[layer].packetsSent &+= 1
+            stats.layers[layer].bytesSent &+= UInt64(size)
+        }
+    }
+
+    /// The video encoding (layer) sending `ssrc`.
+    private func layer(of ssrc: SSRC) -> Int? {
+        videos.firstIndex { $0.ssrc == ssrc.rawValue }
+    }
+
     private func receiveRTCP(_ packet: UnsafeRawBufferPointer) {
         var reader = RTCPCompoundReader(packet)
         while let rtcp = try? reader.next() {
             switch rtcp {
-            case .pictureLossIndication(let pli) where pli.mediaSSRC.rawValue == video.ssrc:
+            case .pictureLossIndication(let pli):
+                guard let layer = layer(of: pli.mediaSSRC) else { continue }
                 stats.pliReceived &+= 1
-                video.requestKeyframe()
-            case .fullIntraRequest(let fir) where fir.entries.contains(where: { $0.ssrc.rawValue == video.ssrc }):
-                stats.firReceived &+= 1
-                video.requestKeyframe()
-            case .genericNACK(let nack) where nack.mediaSSRC.rawValue == video.ssrc:
+                stats.layers[layer].pliReceived &+= 1
+                videos[layer].requestKeyframe()
+            case .fullIntraRequest(let fir):
+                for entry in fir.entries {
+                    guard let layer = layer(of: entry.ssrc) else { continue }
+                    stats.firReceived &+= 1
+                    stats.layers[layer].firReceived &+= 1
+                    videos[layer].requestKeyframe()
+                }
+            case .genericNACK(let nack):
+                guard let layer = layer(of: nack.mediaSSRC) else { continue }
                 for pair in nack.pairs {
                     pair.forEachLost { sequenceNumber in
                         stats.nackedPackets &+= 1
-                        retransmit(sequenceNumber)
+                        stats.layers[layer].nackedPackets &+= 1
+                        retransmit(sequenceNumber, layer: layer)
                     }
                 }
                 transport.flush()
@@ -210,58 +297,16 @@ public final class LoadPublisher: @unchecked Sendable {
         }
     }
 
-    private func retransmit(_ sequenceNumber: UInt16) {
+    private func retransmit(_ sequenceNumber: UInt16, layer: Int) {
+        let history = histories[layer]
         let length = history.length(of: sequenceNumber)
         guard length > 0 else { return }
         let sent = transport.sendProtected(isRTCP: false, maxLength: length) { out in
             history.copy(sequenceNumber, into: out)
         }
-        if sent { stats.retransmitted &+= 1 }
-    }
-}
-
-/// The last `slots` plaintext RTP packets sent, by sequence number (slot =
-/// sequence mod slots), in one preallocated block.
-final class RetransmissionBuffer {
-    private let slots: Int
-    private let slotSize: Int
-    private let storage: UnsafeMutableRawBufferPointer
-    private var sequence: [UInt16]
-    private var lengths: [Int]
-
-    init(slots: Int, slotSize: Int) {
-        self.slots = slots
-        self.slotSize = slotSize
-        storage = .allocate(byteCount: slots * slotSize, alignment: 16)
-        sequence = [UInt16](repeating: 0, count: slots)
-        lengths = [Int](repeating: 0, count: slots)
-    }
-
-    deinit { storage.deallocate() }
-
-    /// Keeps a copy of an RTP packet (its sequence number is read from the header).
-    func store(_ packet: UnsafeRawBufferPointer) {
-        guard packet.count >= 12, packet.count <= slotSize else { return }
-        let seq = UInt16(packet[2]) << 8 | UInt16(packet[3])
-        let slot = Int(seq) % slots
-        UnsafeMutableRawBufferPointer(rebasing: storage[(slot * slotSize)..<(slot * slotSize + packet.count)])
-            .copyMemory(from: packet)
-        sequence[slot] = seq
-        lengths[slot] = packet.count
-    }
-
-    /// The stored length of `seq`, 0 if it is no longer kept.
-    func length(of seq: UInt16) -> Int {
-        let slot = Int(seq) % slots
-        return sequence[slot] == seq ? lengths[slot] : 0
-    }
-
-    /// Copies packet `seq` into `buffer`; returns its length (0 if gone or too big).
-    func copy(_ seq: UInt16, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        let length = length(of: seq)
-        guard length > 0, buffer.count >= length else { return 0 }
-        let start = (Int(seq) % slots) * slotSize
-        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[start..<(start + length)]))
-        return length
+        if sent {
+            stats.retransmitted &+= 1
+            stats.layers[layer].retransmitted &+= 1
+        }
     }
 }

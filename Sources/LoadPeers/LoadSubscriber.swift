@@ -25,6 +25,9 @@ public struct SubscriberStatistics: Sendable, Hashable {
     /// Generic NACK packets and PLIs this subscriber sent (since creation).
     public var nacksSent: UInt64 = 0
     public var plisSent: UInt64 = 0
+    /// Frame size of the last keyframe received per video SSRC (which
+    /// simulcast layer the SFU forwards: each layer has its own size).
+    public var keyframeSizes: [UInt32: FrameSize] = [:]
 
     public init() {}
 }
@@ -47,6 +50,7 @@ public final class LoadSubscriber: @unchecked Sendable {
     private var trackIDs: [String?] = []
     private var lastSequence: [UInt16?] = []
     private var lastPLI: [UInt64] = []
+    private var keyframeSizes: [FrameSize?] = []
     private var firstPacketAt: UInt64?
     private var firstVideoPacketAt: UInt64?
     private var nacksSent: UInt64 = 0
@@ -97,6 +101,7 @@ public final class LoadSubscriber: @unchecked Sendable {
                 self.trackIDs.append(stream.trackID)
                 self.lastSequence.append(nil)
                 self.lastPLI.append(0)
+                self.keyframeSizes.append(nil)
             }
         }.get()
         return answer
@@ -133,6 +138,7 @@ public final class LoadSubscriber: @unchecked Sendable {
                 snapshot.jitterMilliseconds[ssrc] = self.jitter[index].milliseconds
                 if let trackID = self.trackIDs[index] { snapshot.trackIDs[ssrc] = trackID }
                 if !self.isAudio[index] { snapshot.videoSSRCs.insert(ssrc) }
+                if let size = self.keyframeSizes[index] { snapshot.keyframeSizes[ssrc] = size }
             }
             snapshot.firstPacketAt = self.firstPacketAt
             snapshot.firstVideoPacketAt = self.firstVideoPacketAt
@@ -170,6 +176,7 @@ public final class LoadSubscriber: @unchecked Sendable {
         detectGap(index: index, sequenceNumber: header.sequenceNumber, now: arrival)
         guard streams[index].record(sequenceNumber: header.sequenceNumber, bytes: packet.count), decrypted else { return }
         let payload = header.payload(in: packet)
+        if !isAudio[index], let size = SyntheticVP8Stream.keyframeSize(inPayload: payload) { keyframeSizes[index] = size }
         let sent = isAudio[index] ? SyntheticOpusStream.sendTime(inPayload: payload) : SyntheticVP8Stream.sendTime(inPayload: payload)
         let now = MonotonicClock.nanoseconds()
         if let sent, sent <= now {

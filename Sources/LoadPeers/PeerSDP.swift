@@ -59,25 +59,43 @@ enum ICECharacters {
 /// The publisher's offer (RFC 8829 §5.2.1 shape, as a browser writes it):
 /// one sendonly VP8 section and optionally one sendonly Opus section,
 /// BUNDLE, rtcp-mux, `a=setup:actpass`, `a=ssrc` lines with cname and msid.
+///
+/// With simulcast rids the video section is Chrome's simulcast offer
+/// instead (RFC 8853 §5): `a=extmap` for sdes:mid (id 4) and
+/// rtp-stream-id (id 10), `a=rid:<rid> send` per layer,
+/// `a=simulcast:send q;h;f`, and no `a=ssrc` lines: the SFU learns each
+/// layer's SSRC from the mid and rid extensions of its first packet.
 public struct PublisherOffer: Sendable, Hashable {
     /// Payload type of VP8 in the offer (Chrome's usual 96).
     public static let vp8PayloadType: UInt8 = 96
     /// Payload type of Opus (Chrome's 111).
     public static let opusPayloadType: UInt8 = 111
+    /// Chrome's extmap ids for sdes:mid and rtp-stream-id.
+    public static let midExtensionID: UInt8 = 4
+    public static let rtpStreamIDExtensionID: UInt8 = 10
+    /// The video section's mid.
+    public static let videoMid = "0"
 
     public var transport: LocalTransportDescription
-    /// Absent for an audio-only publisher.
+    /// Absent for an audio-only publisher. With simulcast it only seeds the
+    /// session id (the layers' SSRCs are not in the SDP).
     public var videoSSRC: UInt32?
     /// Present when the peer also publishes audio.
     public var audioSSRC: UInt32?
     /// msid stream id and RTCP CNAME.
     public var streamID: String
+    /// Simulcast rids of the video section, lowest layer first; empty: one encoding.
+    public var simulcastRIDs: [String]
 
-    public init(transport: LocalTransportDescription, videoSSRC: UInt32?, audioSSRC: UInt32? = nil, streamID: String = "loadpeer") {
+    public init(
+        transport: LocalTransportDescription, videoSSRC: UInt32?, audioSSRC: UInt32? = nil, streamID: String = "loadpeer",
+        simulcastRIDs: [String] = []
+    ) {
         self.transport = transport
         self.videoSSRC = videoSSRC
         self.audioSSRC = audioSSRC
         self.streamID = streamID
+        self.simulcastRIDs = simulcastRIDs
     }
 
     /// The offer as a session description.
@@ -87,11 +105,21 @@ public struct PublisherOffer: Sendable, Hashable {
         session.msidSemantic = MSIDSemantic(semantic: "WMS", identifiers: [streamID])
         var sections: [MediaDescription] = []
         if let videoSSRC {
-            sections.append(section(
-                kind: .video, mid: "0", codec: Codec(
+            var video = section(
+                kind: .video, mid: Self.videoMid, codec: Codec(
                     payloadType: Self.vp8PayloadType, name: "VP8", clockRate: 90000,
                     feedback: [.remb, .fir, .nack, .pli]),
-                ssrc: videoSSRC, trackID: "video"))
+                ssrc: videoSSRC, trackID: "video")
+            if !simulcastRIDs.isEmpty {
+                video.ssrcs = []
+                video.extensions = [
+                    ExtensionMap(id: UInt16(Self.midExtensionID), uri: HeaderExtensionURI.mid),
+                    ExtensionMap(id: UInt16(Self.rtpStreamIDExtensionID), uri: HeaderExtensionURI.rtpStreamID),
+                ]
+                video.rids = simulcastRIDs.map { RID(id: $0, direction: .send) }
+                video.simulcast = Simulcast(send: simulcastRIDs.map { [SimulcastRID(rid: $0)] })
+            }
+            sections.append(video)
         }
         if let audioSSRC {
             sections.append(section(

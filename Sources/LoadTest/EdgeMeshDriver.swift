@@ -51,7 +51,9 @@ public struct EdgeMeshDriver: SignalingDriver {
             publisher = plan.publishes ? try await peers.makePublisher() : nil
             subscriber = plan.subscribes ? try await peers.makeSubscriber() : nil
             let token = try await tokens.token(room: plan.room, identity: plan.identity)
-            var url = "ws://\(endpoint.host):\(endpoint.port)/v1/rtc?access_token=\(token)&auto_subscribe=\(plan.subscribes)"
+            // With a preferred layer the participant subscribes track by track (`subscribe` + `quality`).
+            let autoSubscribe = plan.subscribes && plan.quality == nil
+            var url = "ws://\(endpoint.host):\(endpoint.port)/v1/rtc?access_token=\(token)&auto_subscribe=\(autoSubscribe)"
             if let rtt = plan.rttHint { url += "&rtt=\(rtt)" }
             let (pub, sub) = (publisher, subscriber)
             handle.update {
@@ -90,6 +92,12 @@ public struct EdgeMeshDriver: SignalingDriver {
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             var subscriberConnecting = false
+            var participantID: String?
+            /// `subscribe` with the preferred layer, for tracks of others (manual subscription only).
+            func subscribe(_ trackIDs: [String]) async throws {
+                guard subscriber != nil, let quality = handle.plan.quality, !trackIDs.isEmpty else { return }
+                try await outbound.writeTextMessage(ClientSignal.subscribe(trackIDs: trackIDs, quality: quality))
+            }
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .text(let text) = message else { continue }
                 let signal: ServerSignal
@@ -100,7 +108,8 @@ public struct EdgeMeshDriver: SignalingDriver {
                     continue
                 }
                 switch signal {
-                case .joined(_, let node, let region):
+                case .joined(let id, let node, let region, let trackIDs):
+                    participantID = id
                     handle.update {
                         $0.joinedAt = MonotonicClock.nanoseconds()
                         $0.node = node
@@ -109,6 +118,9 @@ public struct EdgeMeshDriver: SignalingDriver {
                     if let publisher {
                         try await outbound.writeTextMessage(ClientSignal.publisherOffer(sdp: publisher.offerSDP))
                     }
+                    try await subscribe(trackIDs)
+                case .trackPublished(let trackID, let owner, _) where owner != participantID:
+                    try await subscribe([trackID])
                 case .answer(let target, let sdp) where target == "publisher":
                     guard let publisher else { continue }
                     tasks.addTask {

@@ -37,6 +37,38 @@ public struct TrackReport: Codable, Sendable, Hashable {
     public var jitterMs: Double
 }
 
+/// What the subscribers that asked for one simulcast layer (`--quality`) received.
+public struct QualityReport: Codable, Sendable, Hashable {
+    /// `low`, `medium` or `high` (the `subscribe.quality` they sent).
+    public var quality: String
+    public var subscribers: Int
+    /// Subscribers that received video packets in the window.
+    public var receivingVideo: Int
+    /// Video tracks received over the group (subscriber × track).
+    public var videoStreams: Int
+    public var videoPackets: UInt64
+    public var videoLost: UInt64
+    /// Mean video bitrate per received stream over the window, kbit/s.
+    public var videoKbpsPerStream: Double
+    /// The frame size of the last keyframe of each stream (`320x180`: the
+    /// `q` layer of the Chrome ladder), with how many streams showed it.
+    public var keyframeSizes: [String: Int]
+}
+
+/// What the publishers sent on one simulcast layer in the window.
+public struct LayerReport: Codable, Sendable, Hashable {
+    /// The layer's rid (`q`, `h`, `f`).
+    public var rid: String
+    public var publishers: Int
+    public var packetsSent: UInt64
+    /// Mean bitrate per publisher on this layer, kbit/s.
+    public var kbpsPerPublisher: Double
+    public var keyframesSent: UInt64
+    /// PLIs and FIRs naming this layer's SSRC.
+    public var keyframeRequests: UInt64
+    public var nackedPackets: UInt64
+}
+
 /// CPU and memory of the SFU processes over the measurement window.
 public struct ProcessUsage: Codable, Sendable, Hashable {
     public var pids: [Int32]
@@ -85,6 +117,10 @@ public struct LoadTestReport: Codable, Sendable {
     public var publisherPlisReceived: UInt64
     public var sfu: ProcessUsage?
     public var loadGeneratorCPUSeconds: Double
+    /// Per simulcast layer, lowest first (empty without `--simulcast`).
+    public var simulcastLayers: [LayerReport] = []
+    /// Per preferred layer, low to high (empty without `--quality`).
+    public var qualities: [QualityReport] = []
 }
 
 extension LoadTestReport {
@@ -117,6 +153,32 @@ extension LoadTestReport {
                 track.track, track.kind, "\(track.receivers)", "\(track.packets)", "\(track.lost)",
                 Self.format(track.kbpsPerReceiver, decimals: 1), Self.format(track.jitterMs, decimals: 2),
             ]))
+        }
+        if !simulcastLayers.isEmpty {
+            lines.append("")
+            lines.append(Self.row(["layer", "publishers", "packets sent", "kbps/publisher", "keyframes", "PLI+FIR", "NACKed"]))
+            lines.append(Self.row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]))
+            for layer in simulcastLayers {
+                lines.append(Self.row([
+                    layer.rid, "\(layer.publishers)", "\(layer.packetsSent)", Self.format(layer.kbpsPerPublisher, decimals: 1),
+                    "\(layer.keyframesSent)", "\(layer.keyframeRequests)", "\(layer.nackedPackets)",
+                ]))
+            }
+        }
+        if !qualities.isEmpty {
+            lines.append("")
+            lines.append(Self.row([
+                "quality", "subscribers", "receiving video", "video streams", "packets", "lost", "kbps/stream", "last keyframe sizes",
+            ]))
+            lines.append(Self.row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---"]))
+            for group in qualities {
+                let sizes = group.keyframeSizes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+                lines.append(Self.row([
+                    group.quality, "\(group.subscribers)", "\(group.receivingVideo)", "\(group.videoStreams)",
+                    "\(group.videoPackets)", "\(group.videoLost)", Self.format(group.videoKbpsPerStream, decimals: 1),
+                    sizes.isEmpty ? "–" : sizes.joined(separator: ", "),
+                ]))
+            }
         }
         for failure in failures.prefix(5) { lines.append("failure: \(failure)") }
         return lines.joined(separator: "\n")

@@ -111,7 +111,11 @@ public struct LoadTestRunner: Sendable {
     ) async -> LoadTestReport {
         for handle in everyone { try? await handle.snapshot.subscriber?.beginWindow() }
         var sentBefore: UInt64 = 0
-        for handle in everyone { sentBefore += await handle.packetsSent() }
+        var layersBefore: [String: [LayerStatistics]] = [:]
+        for handle in everyone {
+            sentBefore += await handle.packetsSent()
+            if let stats = try? await handle.snapshot.publisher?.statistics() { layersBefore[handle.plan.identity] = stats.layers }
+        }
         let sfuBefore = ProcessGroupSample.read(options.sfuPIDs)
         let selfBefore = ProcessGroupSample.read([ProcessFinder.ownPID])
         let start = MonotonicClock.nanoseconds()
@@ -124,7 +128,7 @@ public struct LoadTestRunner: Sendable {
         let sfuAfter = ProcessGroupSample.read(options.sfuPIDs)
         let selfAfter = ProcessGroupSample.read([ProcessFinder.ownPID])
         var collector = ReportCollector(windowSeconds: seconds)
-        for handle in everyone { await collector.add(handle) }
+        for handle in everyone { await collector.add(handle, layersBefore: layersBefore[handle.plan.identity] ?? []) }
         collector.packetsSent -= min(collector.packetsSent, sentBefore)
         var report = collector.report(target: driver.name, shape: options.shape)
         report.loadGeneratorCPUSeconds = selfAfter.cpuSeconds(since: selfBefore)

@@ -1,3 +1,4 @@
+import ControlPlane
 import DTLS
 import LoadPeers
 import NIOCore
@@ -17,6 +18,9 @@ public struct ParticipantPlan: Sendable, Hashable {
     public var rttHint: String?
     /// Seconds after its phase starts at which the participant joins.
     public var startDelay: Double = 0
+    /// Preferred simulcast layer: the participant subscribes track by track
+    /// (`subscribe` with `quality`) instead of `auto_subscribe=true`.
+    public var quality: TrackQuality?
 
     public init(identity: String, room: String, publishes: Bool, subscribes: Bool, rttHint: String? = nil, startDelay: Double = 0) {
         self.identity = identity

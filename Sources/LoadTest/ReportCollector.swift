@@ -22,10 +22,26 @@ struct ReportCollector {
     var publisherCount = 0
     /// Per track: kind, receivers, packets, lost, bytes, jitter sum.
     var tracks: [String: (kind: String, receivers: Int, packets: UInt64, lost: UInt64, bytes: UInt64, jitter: Double)] = [:]
+    /// Per simulcast rid, in first-seen order: what publishers sent in the window.
+    var layers: [(rid: String, publishers: Int, sent: LayerStatistics)] = []
+    /// Per preferred quality: subscriber groups.
+    var qualities: [String: QualityGroup] = [:]
+
+    struct QualityGroup {
+        var subscribers = 0
+        var receivingVideo = 0
+        var streams = 0
+        var packets: UInt64 = 0
+        var lost: UInt64 = 0
+        var bytes: UInt64 = 0
+        var keyframeSizes: [String: Int] = [:]
+    }
 
     init(windowSeconds: Double) { self.windowSeconds = windowSeconds }
 
-    mutating func add(_ handle: ParticipantHandle) async {
+    /// Adds one participant; `layersBefore` are its publisher's layer
+    /// counters at the start of the window (subtracted).
+    mutating func add(_ handle: ParticipantHandle, layersBefore: [LayerStatistics] = []) async {
         let state = handle.snapshot
         participants += 1
         if handle.plan.publishes { publisherCount += 1 }
@@ -37,6 +53,7 @@ struct ReportCollector {
             packetsSent += stats.videoPacketsSent + stats.audioPacketsSent
             publisherNacks += stats.nackedPackets
             publisherPLIs += stats.pliReceived + stats.firReceived
+            addLayers(stats.layers, before: layersBefore)
         }
         guard let subscriber = state.subscriber, let stats = try? await subscriber.statistics() else { return }
         if let started = state.startedAt {
@@ -60,6 +77,21 @@ struct ReportCollector {
         latency.merge(stats.latency)
         nacksSent += stats.nacksSent
         plisSent += stats.plisSent
+        if let quality = handle.plan.quality {
+            var group = qualities[quality.rawValue] ?? QualityGroup()
+            group.subscribers += 1
+            var receivedVideo = false
+            for (ssrc, stream) in stats.streams where stats.videoSSRCs.contains(ssrc) {
+                group.streams += 1
+                group.packets += stream.received
+                group.lost += stream.lost
+                group.bytes += stream.bytes
+                if stream.received > 0 { receivedVideo = true }
+                if let size = stats.keyframeSizes[ssrc] { group.keyframeSizes["\(size)", default: 0] += 1 }
+            }
+            if receivedVideo { group.receivingVideo += 1 }
+            qualities[quality.rawValue] = group
+        }
         for (ssrc, stream) in stats.streams {
             let key = stats.trackIDs[ssrc] ?? "ssrc-\(ssrc)"
             let kind = stats.videoSSRCs.contains(ssrc) ? "video" : "audio"
@@ -70,6 +102,48 @@ struct ReportCollector {
             entry.bytes += stream.bytes
             entry.jitter += stats.jitterMilliseconds[ssrc] ?? 0
             tracks[key] = entry
+        }
+    }
+
+    /// Window deltas of a publisher's simulcast layers, summed by rid.
+    private mutating func addLayers(_ now: [LayerStatistics], before: [LayerStatistics]) {
+        for layer in now {
+            guard let rid = layer.rid else { continue }
+            let start = before.first { $0.rid == rid && $0.ssrc == layer.ssrc } ?? LayerStatistics(rid: rid, ssrc: layer.ssrc)
+            func delta(_ path: KeyPath<LayerStatistics, UInt64>) -> UInt64 {
+                layer[keyPath: path] >= start[keyPath: path] ? layer[keyPath: path] - start[keyPath: path] : 0
+            }
+            if !layers.contains(where: { $0.rid == rid }) { layers.append((rid, 0, LayerStatistics(rid: rid, ssrc: 0))) }
+            guard let index = layers.firstIndex(where: { $0.rid == rid }) else { continue }
+            layers[index].publishers += 1
+            layers[index].sent.packetsSent += delta(\.packetsSent)
+            layers[index].sent.bytesSent += delta(\.bytesSent)
+            layers[index].sent.keyframesSent += delta(\.keyframesSent)
+            layers[index].sent.pliReceived += delta(\.pliReceived) + delta(\.firReceived)
+            layers[index].sent.nackedPackets += delta(\.nackedPackets)
+        }
+    }
+
+    private var layerReports: [LayerReport] {
+        layers.map { entry in
+            LayerReport(
+                rid: entry.rid, publishers: entry.publishers, packetsSent: entry.sent.packetsSent,
+                kbpsPerPublisher: windowSeconds > 0 && entry.publishers > 0
+                    ? Double(entry.sent.bytesSent) * 8 / 1000 / windowSeconds / Double(entry.publishers) : 0,
+                keyframesSent: entry.sent.keyframesSent, keyframeRequests: entry.sent.pliReceived,
+                nackedPackets: entry.sent.nackedPackets)
+        }
+    }
+
+    private var qualityReports: [QualityReport] {
+        ["low", "medium", "high"].compactMap { name in
+            guard let group = qualities[name] else { return nil }
+            return QualityReport(
+                quality: name, subscribers: group.subscribers, receivingVideo: group.receivingVideo,
+                videoStreams: group.streams, videoPackets: group.packets, videoLost: group.lost,
+                videoKbpsPerStream: windowSeconds > 0 && group.streams > 0
+                    ? Double(group.bytes) * 8 / 1000 / windowSeconds / Double(group.streams) : 0,
+                keyframeSizes: group.keyframeSizes)
         }
     }
 
@@ -99,6 +173,8 @@ struct ReportCollector {
             publisherPlisReceived: publisherPLIs, sfu: nil, loadGeneratorCPUSeconds: 0)
         report.joinSignalingMs = Distribution(values: joinSignalingMs)
         report.joinConnectedMs = Distribution(values: joinConnectedMs)
+        report.simulcastLayers = layerReports
+        report.qualities = qualityReports
         return report
     }
 }

@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// The load shapes `edgemesh loadtest --scenario` knows.
 public enum Scenario: String, Sendable, CaseIterable, Codable {
     /// Audio-only publishers (10 by default) heard by many subscribers.
@@ -25,6 +27,9 @@ public struct LoadShape: Sendable, Hashable {
     public var joinSpread: Double
     /// Regions for cross-region.
     public var regions: [String]
+    /// The simulcast layer subscribing participants ask for (`subscribe`
+    /// with `quality`, PROTOCOL.md); nil: auto-subscribe (the server's default, high).
+    public var quality: QualityChoice?
 
     public init(scenario: Scenario, room: String, publishers: Int, subscribers: Int, joinSpread: Double = 0, regions: [String] = []) {
         self.scenario = scenario
@@ -39,9 +44,11 @@ public struct LoadShape: Sendable, Hashable {
     public var publisherPlans: [ParticipantPlan] {
         (0..<publishers).map { index in
             let meeting = scenario == .videoMeeting || scenario == .crossRegion
-            return ParticipantPlan(
+            var plan = ParticipantPlan(
                 identity: "pub-\(index)", room: room, publishes: true, subscribes: meeting,
                 rttHint: rttHint(for: index))
+            if meeting { plan.quality = quality?.quality(forSubscriber: index) }
+            return plan
         }
     }
 
@@ -49,9 +56,11 @@ public struct LoadShape: Sendable, Hashable {
     public var subscriberPlans: [ParticipantPlan] {
         (0..<subscribers).map { index in
             let delay = scenario == .lateJoiners && subscribers > 1 ? joinSpread * Double(index) / Double(subscribers - 1) : 0
-            return ParticipantPlan(
+            var plan = ParticipantPlan(
                 identity: "sub-\(index)", room: room, publishes: false, subscribes: true,
                 rttHint: rttHint(for: publishers + index), startDelay: delay)
+            plan.quality = quality?.quality(forSubscriber: index)
+            return plan
         }
     }
 
@@ -60,5 +69,32 @@ public struct LoadShape: Sendable, Hashable {
         guard scenario == .crossRegion, !regions.isEmpty else { return nil }
         let near = regions[index % regions.count]
         return regions.map { "\($0):\($0 == near ? 5 : 150)" }.joined(separator: ",")
+    }
+}
+
+/// Which simulcast layer subscribers prefer (`edgemesh loadtest --quality`).
+public enum QualityChoice: Sendable, Hashable {
+    /// Every subscriber asks for this layer.
+    case fixed(TrackQuality)
+    /// Subscriber i asks for low, medium, high, low, … (i mod 3).
+    case mix
+
+    /// `low`, `medium`, `high` or `mix`.
+    public init?(argument: String) {
+        if argument == "mix" {
+            self = .mix
+        } else if let quality = TrackQuality(rawValue: argument) {
+            self = .fixed(quality)
+        } else {
+            return nil
+        }
+    }
+
+    /// The layer subscriber `index` asks for.
+    public func quality(forSubscriber index: Int) -> TrackQuality {
+        switch self {
+        case .fixed(let quality): quality
+        case .mix: [TrackQuality.low, .medium, .high][((index % 3) + 3) % 3]
+        }
     }
 }

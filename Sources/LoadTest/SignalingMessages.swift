@@ -13,6 +13,16 @@ public enum ClientSignal {
         JSONValue.object(["type": "answer", "target": "subscriber", "sdp": .string(sdp)]).serialized()
     }
 
+    /// `{"type":"subscribe","trackIds":[…],"subscribed":true,"quality":…}`:
+    /// subscribe to `trackIDs` with a preferred simulcast layer (PROTOCOL.md).
+    public static func subscribe(trackIDs: [String], quality: TrackQuality?) -> String {
+        var object: JSONObject = [
+            "type": "subscribe", "trackIds": .array(trackIDs.map { .string($0) }), "subscribed": .bool(true),
+        ]
+        if let quality { object["quality"] = .string(quality.rawValue) }
+        return JSONValue.object(object).serialized()
+    }
+
     /// `{"type":"leave"}`
     public static let leave = JSONValue.object(["type": "leave"]).serialized()
 }
@@ -20,8 +30,9 @@ public enum ClientSignal {
 /// A server message of the EdgeMesh protocol (PROTOCOL.md "server → client"),
 /// reduced to what a load participant acts on.
 public enum ServerSignal: Sendable, Equatable {
-    /// `joined`: our participant id and the node and region we were placed on.
-    case joined(participantID: String, node: String, region: String)
+    /// `joined`: our participant id, the node and region we were placed on,
+    /// and the ids of the tracks the other participants already publish.
+    case joined(participantID: String, node: String, region: String, trackIDs: [String])
     /// `offer` / `answer` for `target`.
     case offer(target: String, sdp: String)
     case answer(target: String, sdp: String)
@@ -55,9 +66,13 @@ public enum ServerSignal: Sendable, Equatable {
         case "joined":
             let participant = object["participant"]?.objectValue
             let sfu = object["sfu"]?.objectValue
+            let others = object["participants"]?.arrayValue ?? []
+            let trackIDs = others.flatMap { other in
+                (other.objectValue?["tracks"]?.arrayValue ?? []).compactMap { $0.objectValue?["id"]?.stringValue }
+            }
             return .joined(
                 participantID: try string("id", in: participant),
-                node: sfu?["node"]?.stringValue ?? "", region: sfu?["region"]?.stringValue ?? "")
+                node: sfu?["node"]?.stringValue ?? "", region: sfu?["region"]?.stringValue ?? "", trackIDs: trackIDs)
         case "offer":
             return .offer(target: try string("target"), sdp: try string("sdp"))
         case "answer":

@@ -4,7 +4,7 @@ import Testing
 @Suite struct ServerSignalTests {
     @Test func joined() throws {
         let text = #"{"type":"joined","room":{"name":"r","sid":"RM_1"},"participant":{"id":"PA_1","identity":"a","name":"a","grants":{}},"participants":[],"sfu":{"node":"us-east-1","region":"us-east","regionName":"Ashburn"},"iceServers":[]}"#
-        #expect(try ServerSignal.parse(text) == .joined(participantID: "PA_1", node: "us-east-1", region: "us-east"))
+        #expect(try ServerSignal.parse(text) == .joined(participantID: "PA_1", node: "us-east-1", region: "us-east", trackIDs: []))
     }
 
     @Test(arguments: [
