@@ -94,6 +94,7 @@ public final class LoadPublisher: @unchecked Sendable {
     private var videoPaced: [UInt64]
     private var audioPaced: UInt64 = 0
     private let histories: [RetransmissionBuffer]
+    private let feedback: PublisherFeedback
 
     private init(transport: PeerTransport, configuration: PublisherConfiguration) throws(LoadPeersError) {
         guard configuration.packetRate >= 1, configuration.maxBurst >= 1, configuration.retransmissionSlots >= 1,
@@ -131,6 +132,7 @@ public final class LoadPublisher: @unchecked Sendable {
         self.histories = streams.map {
             RetransmissionBuffer(slots: configuration.retransmissionSlots, slotSize: $0.configuration.packetSize)
         }
+        self.feedback = PublisherFeedback(ssrcs: streams.map(\.ssrc))
         let rids: [String?] = configuration.simulcast.isEmpty ? [nil] : configuration.simulcast.map(\.rid)
         stats.layers = zip(rids, streams).map { LayerStatistics(rid: $0, ssrc: $1.ssrc) }
     }
@@ -258,43 +260,28 @@ public final class LoadPublisher: @unchecked Sendable {
         }
     }
 
-    /// The video encoding (layer) sending `ssrc`.
-    private func layer(of ssrc: SSRC) -> Int? {
-        videos.firstIndex { $0.ssrc == ssrc.rawValue }
-    }
-
     private func receiveRTCP(_ packet: UnsafeRawBufferPointer) {
-        var reader = RTCPCompoundReader(packet)
-        while let rtcp = try? reader.next() {
-            switch rtcp {
-            case .pictureLossIndication(let pli):
-                guard let layer = layer(of: pli.mediaSSRC) else { continue }
+        var retransmitted = false
+        for request in feedback.requests(in: packet) {
+            switch request {
+            case .pictureLoss(let layer):
                 stats.pliReceived &+= 1
                 stats.layers[layer].pliReceived &+= 1
                 videos[layer].requestKeyframe()
-            case .fullIntraRequest(let fir):
-                for entry in fir.entries {
-                    guard let layer = layer(of: entry.ssrc) else { continue }
-                    stats.firReceived &+= 1
-                    stats.layers[layer].firReceived &+= 1
-                    videos[layer].requestKeyframe()
-                }
-            case .genericNACK(let nack):
-                guard let layer = layer(of: nack.mediaSSRC) else { continue }
-                for pair in nack.pairs {
-                    pair.forEachLost { sequenceNumber in
-                        stats.nackedPackets &+= 1
-                        stats.layers[layer].nackedPackets &+= 1
-                        retransmit(sequenceNumber, layer: layer)
-                    }
-                }
-                transport.flush()
-            case .receiverEstimatedMaxBitrate(let remb):
-                stats.rembBitsPerSecond = UInt64(remb.mantissa) << UInt64(min(remb.exponent, 45))
-            default:
-                continue
+            case .fullIntra(let layer):
+                stats.firReceived &+= 1
+                stats.layers[layer].firReceived &+= 1
+                videos[layer].requestKeyframe()
+            case .retransmit(let layer, let sequenceNumber):
+                stats.nackedPackets &+= 1
+                stats.layers[layer].nackedPackets &+= 1
+                retransmit(sequenceNumber, layer: layer)
+                retransmitted = true
+            case .bitrate(let bitsPerSecond):
+                stats.rembBitsPerSecond = bitsPerSecond
             }
         }
+        if retransmitted { transport.flush() }
     }
 
     private func retransmit(_ sequenceNumber: UInt16, layer: Int) {

@@ -45,14 +45,16 @@ public struct SFUControlClient: Sendable {
         return (response.answerSdp, response.tracks.map(\.id))
     }
 
-    /// Adds consumers; true when a new server offer is needed.
+    /// Adds consumers that prefer the `quality` simulcast layer; true when a new server offer is needed.
     @discardableResult
-    public func subscribe(room: String, participant: String, trackIDs: [String]) async throws -> Bool {
+    public func subscribe(
+        room: String, participant: String, trackIDs: [String], quality: Edgemesh_V1_Quality = .high
+    ) async throws -> Bool {
         var request = Edgemesh_V1_SubscribeRequest()
         request.room = room
         request.participantID = participant
         request.trackIds = trackIDs
-        request.quality = .high
+        request.quality = quality
         return try await client.subscribe(request).renegotiate
     }
 

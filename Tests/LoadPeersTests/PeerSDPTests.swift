@@ -88,6 +88,49 @@ struct PeerSDPTests {
         #expect(summary.media.first?.setup == .active)
     }
 
+    /// Chrome's simulcast video section (Tests/SDPTests/Fixtures/chromium_simulcast.sdp):
+    /// extmap 4 sdes:mid and 10 rtp-stream-id, `a=rid:q/h/f send`,
+    /// `a=simulcast:send q;h;f`, no `a=ssrc` lines.
+    @Test("a simulcast offer has Chrome's rid lines and extensions, and the SFU's answerer accepts every layer")
+    func simulcastOfferIsAccepted() throws {
+        let offer = PublisherOffer(
+            transport: try localTransport(), videoSSRC: 0x1234_5678, audioSSRC: 0x0BAD_CAFE, simulcastRIDs: ["q", "h", "f"])
+        let text = offer.sdp
+        for line in [
+            "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+            "a=rid:q send", "a=rid:h send", "a=rid:f send", "a=simulcast:send q;h;f",
+        ] {
+            #expect(text.contains(line + "\r\n"), "missing \(line)")
+        }
+        let parsed = try SessionDescription(parsing: text)
+        let video = try #require(parsed.media.first)
+        #expect(video.kind == .video && video.mid == "0" && video.direction == .sendonly)
+        #expect(video.ssrcs.isEmpty, "simulcast layers are announced by rid, not a=ssrc")
+        #expect(video.rids.map(\.id) == ["q", "h", "f"])
+        #expect(video.rids.allSatisfy { $0.direction == .send })
+        #expect(video.simulcast?.send.map { $0.map(\.rid) } == [["q"], ["h"], ["f"]])
+        #expect(video.msids.first?.trackID == "video")
+        // The audio section stays as without simulcast.
+        #expect(parsed.media[1].ssrcs.map(\.ssrc).allSatisfy { $0 == 0x0BAD_CAFE })
+
+        let answer = try PublisherAnswerer().answer(
+            to: parsed, transport: serverTransport, origin: Origin(sessionID: 1, sessionVersion: 1))
+        let answered = try #require(answer.media.first)
+        #expect(answered.outcome == .accepted(.recvonly))
+        #expect(answered.ridIDs == ["q", "h", "f"])
+        #expect(answered.extensionID(for: HeaderExtensionURI.mid) == 4)
+        #expect(answered.extensionID(for: HeaderExtensionURI.rtpStreamID) == 10)
+        let answerText = answer.description.serialize()
+        #expect(answerText.contains("a=simulcast:recv q;h;f\r\n"))
+    }
+
+    @Test("without simulcast the offer has no rid, simulcast or extmap lines")
+    func singleLayerOfferIsUnchanged() throws {
+        let text = PublisherOffer(transport: try localTransport(), videoSSRC: 7).sdp
+        #expect(!text.contains("a=rid:") && !text.contains("a=simulcast:") && !text.contains("a=extmap:"))
+        #expect(text.contains("a=ssrc:7 cname:loadpeer\r\n"))
+    }
+
     @Test("a server offer without credentials or candidates is refused")
     func incompleteRemote() throws {
         var offerer = SubscriberOfferer(sessionID: 1, transport: TransportParameters(

@@ -65,6 +65,60 @@ struct SyntheticMediaTests {
         #expect(throws: LoadPeersError.self) { try makeStream(size: size) }
     }
 
+    @Test("a simulcast layer's packets carry sdes:mid and rtp-stream-id, then the VP8 payload")
+    func layerPackets() throws {
+        var configuration = SyntheticVP8Stream.Configuration()
+        configuration.packetSize = 120
+        configuration.packetsPerFrame = 2
+        configuration.keyframeInterval = 1000
+        configuration.width = 320
+        configuration.height = 180
+        configuration.headerExtensions = [
+            RTPHeaderExtension(id: 4, value: Array("0".utf8)), RTPHeaderExtension(id: 10, value: Array("q".utf8)),
+        ]
+        var stream = try SyntheticVP8Stream(configuration: configuration, ssrc: 0x0102_0304, initialSequence: 10, initialTimestamp: 0)
+        var buffer = [UInt8](repeating: 0, count: 1400)
+        for index in 0..<4 {
+            let (length, keyframe) = buffer.withUnsafeMutableBytes { stream.writeNext(into: $0, sendTime: 500 + UInt64(index)) }
+            #expect(length == 120)
+            #expect(keyframe == (index == 0))
+            // V=2, X=1 (0x90); after the 12-byte header the RFC 8285 one-byte block:
+            // 0xBEDE, length 1 word, (id 4, len 1) "0" = 0x40 0x30, (id 10, len 1) "q" = 0xA0 0x71.
+            #expect(buffer[0] == 0x90)
+            #expect(Array(buffer[12..<20]) == [0xBE, 0xDE, 0x00, 0x01, 0x40, 0x30, 0xA0, 0x71])
+            try buffer.withUnsafeBytes { raw in
+                let packet = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+                let header = try RTPHeaderView(parsing: packet)
+                #expect(header.mid(id: 4, in: packet) == "0")
+                #expect(header.rtpStreamID(id: 10, in: packet) == "q")
+                #expect(header.sequenceNumber == 10 + UInt16(index))
+                #expect(header.marker == (index % 2 == 1))
+                let payload = header.payload(in: packet)
+                #expect(payload.count == 120 - 20)
+                #expect(try VP8PayloadDescriptor(parsing: payload).isKeyframe == (index == 0))
+                #expect(SyntheticVP8Stream.sendTime(inPayload: payload) == 500 + UInt64(index))
+                // Only a keyframe's first packet states the frame size.
+                let expected = index == 0 ? FrameSize(width: 320, height: 180) : nil
+                #expect(SyntheticVP8Stream.keyframeSize(inPayload: payload) == expected)
+            }
+        }
+    }
+
+    @Test("header extensions outside the one-byte form, or too big for the packet, are refused",
+          arguments: [
+            ([RTPHeaderExtension(id: 15, value: [1])], 200),        // id 15 is reserved (RFC 8285 §4.2)
+            ([RTPHeaderExtension(id: 0, value: [1])], 200),         // id 0 is padding
+            ([RTPHeaderExtension(id: 3, value: [])], 200),          // one-byte values are 1...16 bytes
+            ([RTPHeaderExtension(id: 3, value: [UInt8](repeating: 7, count: 17))], 200),
+            ([RTPHeaderExtension(id: 3, value: [1])], 34),          // 34 + 8 extension bytes > 34
+          ])
+    func invalidExtensions(elements: [RTPHeaderExtension], size: Int) {
+        var configuration = SyntheticVP8Stream.Configuration()
+        configuration.packetSize = size
+        configuration.headerExtensions = elements
+        #expect(throws: LoadPeersError.self) { try SyntheticVP8Stream(configuration: configuration, ssrc: 1) }
+    }
+
     @Test("short or malformed payloads have no send time")
     func malformedPayloads() {
         // [0x90] descriptor says extension follows but the payload ends; [0x10, ...] too short for 8 bytes.
