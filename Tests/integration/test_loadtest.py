@@ -82,3 +82,37 @@ def test_video_meeting_is_n_by_n(dev_stack):
     video = [track for track in report["tracks"] if track["kind"] == "video"]
     assert len(video) == 3 and all(track["packets"] > 0 and track["kbpsPerReceiver"] > 100 for track in video)
     assert report["lossPercent"] < 1.0
+
+
+def test_simulcast_subscribers_get_the_layer_they_ask_for(dev_stack):
+    """One publisher sends Chrome's q/h/f ladder (1/16, 1/4 and all of 1200 kbps);
+    six subscribers ask for low, medium, high in turn (`subscribe` with `quality`)."""
+    port, _ = dev_stack
+    report = run_loadtest(port, "--scenario", "video-fanout", "--subscribers", "6", "--simulcast", "--quality", "mix",
+                          "--video-kbps", "1200", "--duration", "4", "--no-audio")
+    assert report["failures"] == [], report["failures"]
+    assert report["receiving"] == 6
+    # The publisher sent all three layers at about their share of the bitrate.
+    layers = {layer["rid"]: layer for layer in report["simulcastLayers"]}
+    assert list(layers) == ["q", "h", "f"], report["simulcastLayers"]
+    for rid, kbps in (("q", 75), ("h", 300), ("f", 1200)):
+        assert 0.8 * kbps < layers[rid]["kbpsPerPublisher"] < 1.2 * kbps, layers[rid]
+    groups = {group["quality"]: group for group in report["qualities"]}
+    assert sorted(groups) == ["high", "low", "medium"], report["qualities"]
+    for name, size in (("low", "320x180"), ("medium", "640x360"), ("high", "1280x720")):
+        group = groups[name]
+        # Every subscriber of every group receives video, and the keyframes it saw are its layer's.
+        assert group["subscribers"] == 2 and group["receivingVideo"] == 2 and group["videoPackets"] > 0, group
+        assert group["keyframeSizes"] == {size: 2}, group
+    low, medium, high = (groups[name]["videoKbpsPerStream"] for name in ("low", "medium", "high"))
+    # The ladder is ×4 per step: demand at least ×2.
+    assert 2 * low < medium and 2 * medium < high, (low, medium, high)
+    assert 600 < high < 1500, high
+    assert report["lossPercent"] < 1.0
+
+
+def test_simulcast_is_refused_for_janus():
+    done = subprocess.run([edgemesh_bin(), "loadtest", "--target", "janus", "--url", "http://127.0.0.1:9", "--simulcast",
+                           "--scenario", "video-fanout"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode != 0
+    assert "--simulcast and --quality are EdgeMesh-only" in done.stderr, done.stderr[-2000:]
