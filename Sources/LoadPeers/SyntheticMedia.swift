@@ -172,7 +172,8 @@ public struct SyntheticVP8Stream: Sendable {
     /// The frame size in the keyframe header of a VP8 RTP payload (the
     /// first packet of a keyframe, RFC 6386 §9.1), nil for any other packet.
     public static func keyframeSize(inPayload payload: UnsafeRawBufferPointer) -> FrameSize? {
-        guard let (descriptor, size) = try? VP8PayloadDescriptor.parse(payload),
+        // Most packets do not start a frame: the S bit (0x10) of the descriptor's first byte settles it cheaply.
+        guard let first = payload.first, first & 0x10 != 0, let (descriptor, size) = try? VP8PayloadDescriptor.parse(payload),
               descriptor.startOfPartition, descriptor.partitionIndex == 0, descriptor.isKeyframe,
               size >= 0, size <= payload.count - 10,
               payload[size + 3] == 0x9D, payload[size + 4] == 0x01, payload[size + 5] == 0x2A
