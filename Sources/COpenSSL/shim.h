@@ -19,6 +19,8 @@ static inline long em_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_d
 static inline long em_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int v) { return SSL_CTX_set_min_proto_version(ctx, v); }
 static inline long em_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int v) { return SSL_CTX_set_max_proto_version(ctx, v); }
 static inline long em_SSL_CTX_set_read_ahead(SSL_CTX *ctx, long v) { return SSL_CTX_set_read_ahead(ctx, v); }
+static inline long em_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+static inline long em_SSL_MODE_RELEASE_BUFFERS(void) { return SSL_MODE_RELEASE_BUFFERS; }
 static inline void em_OPENSSL_free(void *p) { OPENSSL_free(p); }
 static inline uint64_t em_SSL_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
 static inline uint64_t em_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }

@@ -51,13 +51,16 @@ extension DTLSEndpoint {
     /// `.handshakeTimedOut` once OpenSSL gives up (12 expiries).
     public func handleTimeout() throws(DTLSError) -> [[UInt8]] {
         guard state == .handshaking || state == .connected else { return [] }
+        restoreBuffersBeforeWrite()
         OpenSSLErrorQueue.clear()
         if em_DTLSv1_handle_timeout(ssl) < 0 {
             OpenSSLErrorQueue.clear()
             state = .failed(.handshakeTimedOut)
             throw .handshakeTimedOut
         }
-        return takeOutgoingDatagrams()
+        let datagrams = takeOutgoingDatagrams()
+        releaseIdleBuffers()
+        return datagrams
     }
 
     /// Sends application data (e.g. SCTP for data channels) in one record.
@@ -67,12 +70,15 @@ extension DTLSEndpoint {
         guard data.count <= Self.maxPlaintext, let count = Int32(exactly: data.count) else {
             throw .writeFailed(reason: "\(data.count) bytes exceed one record (\(Self.maxPlaintext))")
         }
+        restoreBuffersBeforeWrite()
         OpenSSLErrorQueue.clear()
         let written = SSL_write(ssl, data.baseAddress, count)
         guard written == count else {
             throw .writeFailed(reason: OpenSSLErrorQueue.drain(fallback: "SSL_write returned \(written)"))
         }
-        return takeOutgoingDatagrams()
+        let datagrams = takeOutgoingDatagrams()
+        releaseIdleBuffers()
+        return datagrams
     }
 
     /// Convenience for byte arrays.
@@ -94,6 +100,7 @@ extension DTLSEndpoint {
     public func close() -> [[UInt8]] {
         switch state {
         case .connected:
+            restoreBuffersBeforeWrite()
             _ = SSL_shutdown(ssl)
             OpenSSLErrorQueue.clear()
             state = .closed

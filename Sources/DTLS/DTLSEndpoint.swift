@@ -46,6 +46,8 @@ public final class DTLSEndpoint {
     public internal(set) var state: State = .new
     /// The profile the handshake agreed on; set once connected.
     public private(set) var srtpProfile: DTLSSRTPProfile?
+    /// `SSL_free_buffers` freed the record buffers (see `releaseIdleBuffers`).
+    var buffersReleased = false
 
     let context: DTLSContext
     /// `SSL *`, owned; frees both BIOs with it.
@@ -163,9 +165,35 @@ public final class DTLSEndpoint {
             try driveHandshake()
         }
         if state == .connected {
+            buffersReleased = false  // SSL_read sets the record buffers up again
             try readApplicationData()
         }
-        return takeOutgoingDatagrams()
+        let replies = takeOutgoingDatagrams()
+        releaseIdleBuffers()
+        return replies
+    }
+
+    /// Frees the record layer's read and write buffers (about 17 KiB each)
+    /// while nothing is pending in them; OpenSSL allocates them again when a
+    /// record comes or goes. After the handshake a DTLS-SRTP connection is
+    /// almost always idle, and `SSL_MODE_RELEASE_BUFFERS` does not apply to
+    /// DTLS in OpenSSL 3.0, so without this every connection keeps them.
+    func releaseIdleBuffers() {
+        guard state == .connected, !buffersReleased else { return }
+        buffersReleased = SSL_free_buffers(ssl) == 1
+    }
+
+    /// Re-creates the record buffers before OpenSSL writes (`SSL_write`,
+    /// `SSL_shutdown`, retransmissions): OpenSSL 3.0's DTLS write path assumes
+    /// they exist (reads set them up, writes do not), so a write after
+    /// `SSL_free_buffers` would dereference a null buffer. A read with nothing
+    /// in the read BIO sets up both buffers and consumes nothing.
+    func restoreBuffersBeforeWrite() {
+        guard buffersReleased else { return }
+        var byte: UInt8 = 0
+        _ = SSL_peek(ssl, &byte, 1)
+        OpenSSLErrorQueue.clear()
+        buffersReleased = false
     }
 
     /// Convenience for byte arrays and other collections.

@@ -151,23 +151,45 @@ extension MediaEngine {
 
     /// Applies the remote ICE credentials and DTLS parameters of an offer or
     /// answer to a transport (first negotiation only; later ones keep them).
+    /// A client may nominate a path before its answer reaches the node (it
+    /// checks as soon as it has the server offer): the handshake then starts
+    /// here, with any DTLS records that arrived early.
     func applyRemoteTransportParameters(_ remote: RemoteTransportParameters, to transport: WebRTCTransport) throws(NodeControlError) {
-        guard transport.ice == nil else { return }
-        var iceConfiguration = ICELiteResponder<MediaPath>.Configuration()
-        iceConfiguration.consentTimeout = .seconds(configuration.consentTimeoutSeconds)
-        transport.ice = ICELiteResponder<MediaPath>(
-            localUfrag: transport.localUfrag, localPassword: transport.localPassword,
-            remoteUfrag: remote.ufrag, configuration: iceConfiguration)
+        guard transport.dtls == nil, !transport.isClosed else { return }
+        if transport.ice == nil {
+            transport.ice = makeICEResponder(for: transport, remoteUfrag: remote.ufrag)
+        } else {
+            transport.ice?.setRemoteCredentials(ufrag: remote.ufrag, password: nil)
+        }
+        let dtls: DTLSEndpoint
         do {
             var dtlsConfiguration = DTLSEndpoint.Configuration()
             dtlsConfiguration.mtu = configuration.mtu
-            transport.dtls = try dtlsContext.makeEndpoint(
+            dtls = try dtlsContext.makeEndpoint(
                 role: remote.localDTLSRole, expectedPeerFingerprints: remote.fingerprints,
                 configuration: dtlsConfiguration)
         } catch {
             throw .dtls("\(error)")
         }
+        transport.dtls = dtls
         transport.negotiatedNanoseconds = clock.now
         transport.moveTo(.checking)
+        guard let path = transport.remotePath else { return }
+        startHandshake(transport, dtls: dtls, path: path)
+        let early = transport.earlyDTLS
+        transport.earlyDTLS = []
+        for datagram in early {
+            datagram.withUnsafeBytes { receiveDTLS($0, path: path, transport: transport) }
+        }
+    }
+
+    /// The ICE-lite responder of `transport`; `remoteUfrag` nil accepts any
+    /// remote ufrag until the remote description names it.
+    func makeICEResponder(for transport: WebRTCTransport, remoteUfrag: String?) -> ICELiteResponder<MediaPath> {
+        var iceConfiguration = ICELiteResponder<MediaPath>.Configuration()
+        iceConfiguration.consentTimeout = .seconds(configuration.consentTimeoutSeconds)
+        return ICELiteResponder<MediaPath>(
+            localUfrag: transport.localUfrag, localPassword: transport.localPassword,
+            remoteUfrag: remoteUfrag, configuration: iceConfiguration)
     }
 }

@@ -3,21 +3,19 @@ import SFU
 import STUN
 
 extension MediaEngine {
-    /// Periodic work on the media loop: DTLS retransmissions (every 10 ms
-    /// tick), and once a second ICE consent, layer activity, merged keyframe
-    /// requests, RTCP reports and active speakers.
+    /// Periodic work on the media loop: DTLS retransmissions and NACKs for
+    /// missing packets every 20 ms tick (DTLS timers start at 1 s and NACKs
+    /// are sent at most every 20 ms, so a finer tick only costs wake-ups), and
+    /// every 250 ms ICE consent, layer activity, merged keyframe requests, RTCP
+    /// reports and active speakers.
     func startTimers() {
         var lastSlowTick: UInt64 = 0
-        var lastNackTick: UInt64 = 0
-        eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [weak self] _ in
+        eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { [weak self] _ in
             guard let self else { return }
             let now = clock.now
             fastTick()
-            if now &- lastNackTick >= 20_000_000 {
-                lastNackTick = now
-                for room in rooms.values {
-                    for producer in room.producers.values { producer.requestMissingPackets(nowNanoseconds: now) }
-                }
+            for room in rooms.values {
+                for producer in room.producers.values { producer.requestMissingPackets(nowNanoseconds: now) }
             }
             if now &- lastSlowTick >= 250_000_000 {
                 lastSlowTick = now

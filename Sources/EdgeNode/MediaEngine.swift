@@ -58,6 +58,7 @@ final class MediaEngine: @unchecked Sendable {
         self.metrics = metrics
         self.events = events
         self.logger = logger
+        try SRTPSessionPair.prepareLibrary()
         self.certificate = try DTLSCertificate.generate(commonName: "edgemesh-\(configuration.nodeID)")
         self.dtlsContext = try DTLSContext(certificate: certificate)
         self.scratch = .allocate(byteCount: 2048, alignment: 16)
@@ -104,6 +105,11 @@ final class MediaEngine: @unchecked Sendable {
                 connection.boundTransport = found
             }
         }
+        if transport.ice == nil, transport.state == .new {
+            // Checks before the remote description: answer them (the client
+            // proves it has our offer by our password in MESSAGE-INTEGRITY).
+            transport.ice = makeICEResponder(for: transport, remoteUfrag: nil)
+        }
         guard var ice = transport.ice else {
             metrics.drop(.unknownTransport)
             return
@@ -131,6 +137,11 @@ final class MediaEngine: @unchecked Sendable {
     private func nominate(_ transport: WebRTCTransport, path: MediaPath) {
         select(path, for: transport)
         guard transport.state == .checking, let dtls = transport.dtls else { return }
+        startHandshake(transport, dtls: dtls, path: path)
+    }
+
+    /// ICE nominated `path` and the remote description is known: DTLS starts.
+    func startHandshake(_ transport: WebRTCTransport, dtls: DTLSEndpoint, path: MediaPath) {
         transport.moveTo(.handshaking)
         if dtls.role == .client {
             do {
@@ -144,6 +155,12 @@ final class MediaEngine: @unchecked Sendable {
     /// A DTLS record on `path`; `transport` is the one that path is selected for.
     func receiveDTLS(_ bytes: UnsafeRawBufferPointer, path: MediaPath, transport: WebRTCTransport?) {
         guard let transport, let dtls = transport.dtls else {
+            if let transport, transport.state == .new, transport.earlyDTLS.count < WebRTCTransport.earlyDTLSLimit,
+               bytes.count <= configuration.mtu + 512 {
+                // The client's first flight overtook its answer: keep it until the answer is applied.
+                transport.earlyDTLS.append(Array(bytes))
+                return
+            }
             metrics.drop(.unknownTransport)
             return
         }

@@ -90,7 +90,7 @@ public struct NodeService: Sendable {
             engine.rtcTCPPort = rtcTCPPort
             engine.trunk?.channel = trunkChannel
             engine.startTimers()
-            engine.startTrunkTimer(interval: configuration.trunkTickInterval)
+            if engine.trunk != nil { engine.startTrunkTimer(interval: configuration.trunkTickInterval) }
         }.get()
         let metricsServer = try await MetricsServer.start(
             host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group,

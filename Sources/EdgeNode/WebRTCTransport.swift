@@ -64,6 +64,10 @@ final class WebRTCTransport {
     /// SDP session id and answer version (o= line) of this transport.
     let sessionID = UInt64.random(in: 1...(1 << 62))
     var answerVersion: UInt64 = 0
+    /// DTLS records that arrived on the nominated path before the remote
+    /// description (at most `earlyDTLSLimit`), handled once it is applied.
+    var earlyDTLS: [[UInt8]] = []
+    static let earlyDTLSLimit = 4
     /// Subscriber side: the last offer is waiting for its answer.
     var awaitingAnswer = false
 
@@ -117,6 +121,7 @@ final class WebRTCTransport {
         guard !isClosed else { return }
         state = .closed(reason: reason)
         dtls = nil
+        earlyDTLS = []
         srtpInbound = nil
         srtpOutbound = nil
     }

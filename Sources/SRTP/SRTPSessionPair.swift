@@ -20,6 +20,13 @@ public struct SRTPSessionPair: Sendable {
     /// Unprotects incoming SRTP and SRTCP.
     public let inbound: SRTPSession
 
+    /// Initialises libsrtp (and its crypto backend) now rather than on the
+    /// first session: a node calls this at start so the first participant's
+    /// handshake does not pay for loading the backend's modules.
+    public static func prepareLibrary() throws(SRTPError) {
+        try SRTPLibrary.ensureInitialized()
+    }
+
     public init(
         profile: SRTPProtectionProfile,
         localMasterKey: [UInt8], localMasterSalt: [UInt8],

@@ -117,6 +117,32 @@ struct DTLSHandshakeTests {
         #expect(throws: DTLSError.notConnected) { try pair.client.send(payload) }
     }
 
+    @Test("idle connections release their record buffers and still write, retransmit and close")
+    func releasedBuffers() throws {
+        let pair = try DTLSPair()
+        try pair.connect()
+        // The last datagram each side handled left it idle: buffers released.
+        #expect(pair.client.buffersReleased || pair.server.buffersReleased)
+        for endpoint in [pair.client, pair.server] {
+            endpoint.releaseIdleBuffers()
+            #expect(endpoint.buffersReleased)
+            #expect(try endpoint.handleTimeout().isEmpty)  // no timer runs: nothing to resend
+            #expect(endpoint.buffersReleased)
+        }
+        for round in 0..<3 {
+            let payload = Array("round \(round)".utf8)
+            for datagram in try pair.client.send(payload) {
+                #expect(try pair.server.receive(datagram).isEmpty)
+            }
+            #expect(pair.server.takeApplicationData() == [payload])
+            #expect(pair.client.buffersReleased && pair.server.buffersReleased)
+        }
+        for datagram in pair.server.close() {
+            _ = try pair.client.receive(datagram)
+        }
+        #expect(pair.client.state == .closed && pair.server.state == .closed)
+    }
+
     @Test("a small MTU fragments the certificate flight into datagrams within the MTU")
     func smallMTU() throws {
         var configuration = DTLSEndpoint.Configuration()

@@ -50,3 +50,31 @@ import Testing
         #expect(throws: LoadTestError.self) { try HTTPEndpoint(url: url) }
     }
 }
+
+@Suite("Server signal type sniffing")
+struct ServerSignalSniffTests {
+    @Test("the one top-level type is read without a full parse", arguments: [
+        (#"{"participant":{"id":"P1"},"type":"participant_joined"}"#, "participant_joined"),
+        (#"{"type" : "chat","text":"hi"}"#, "chat"),
+        (#"{"type":"offer","target":"subscriber","sdp":"v=0"}"#, "offer"),
+    ])
+    func sniffs(text: String, expected: String) {
+        #expect(ServerSignal.sniffType(text) == expected)
+    }
+
+    @Test("two type keys or none leave it to the full parse", arguments: [
+        #"{"type":"x","inner":{"type":"y"}}"#,
+        #"{"kind":"video"}"#,
+        #"{"type":5}"#,
+    ])
+    func declines(text: String) {
+        #expect(ServerSignal.sniffType(text) == nil)
+    }
+
+    @Test("ignored types skip parsing; handled ones are still validated")
+    func skipsIgnored() throws {
+        #expect(try ServerSignal.parse(#"{"type":"participant_joined","participant":"#) == .other(type: "participant_joined"))
+        #expect(throws: LoadTestError.self) { try ServerSignal.parse(#"{"type":"offer","target":"#) }
+        #expect(throws: LoadTestError.self) { try ServerSignal.parse(#"{"type":"answer"}"#) }
+    }
+}
