@@ -90,6 +90,7 @@ struct SFUCommand: AsyncParsableCommand {
                 throw ValidationError("RTC_TCP_PORT must be a port number (0-65535) or off, got \(tcp)")
             }
         }
+        config.mediaThreadNice = try Environment.int("MEDIA_THREAD_NICE", range: -20...19) ?? config.mediaThreadNice
         config.tcpWriteQueueBytes = try tcpWriteQueueBytes ?? Environment.int("TCP_WRITE_QUEUE_BYTES", range: 1500...(64 << 20))
             ?? config.tcpWriteQueueBytes
         guard (1500...(64 << 20)).contains(config.tcpWriteQueueBytes) else {

@@ -97,6 +97,7 @@ extension MediaEngine {
         }
         metrics.packetsReceived.increment()
         let copies = producer.receive(layer: stream.layer, packet: packet, info: info, nowNanoseconds: clock.now)
+        if producer.hasMissingPackets(layer: stream.layer) { needFastTicks() }
         metrics.packetsForwarded.increment(by: UInt64(copies))
         copiesOfCurrentPacket = copies
     }

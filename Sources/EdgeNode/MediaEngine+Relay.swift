@@ -235,6 +235,7 @@ extension MediaEngine {
         pull.packetsReceived &+= 1
         metrics.packetsReceived.increment()
         let copies = producer.receive(layer: layer, packet: packet, info: info, nowNanoseconds: arrivalNanoseconds)
+        if producer.hasMissingPackets(layer: layer) { needFastTicks() }
         metrics.packetsForwarded.increment(by: UInt64(copies))
         if pull.packetsReceived & 7 == 0, let trunk {
             trunk.metrics.hopLatencySeries.observe(Double(clock.now &- arrivalNanoseconds) / 1_000_000_000)

@@ -170,21 +170,29 @@ extension MediaEngine {
 
 extension MediaEngine {
     /// The trunk timer on the media loop: the endpoint's timers every tick,
-    /// relay upkeep every 250 ms.
+    /// relay upkeep every 250 ms. A node without trunk peers ticks every
+    /// 250 ms only (a peer appearing waits at most that long for its first
+    /// handshake); one with peers at `interval`.
     func startTrunkTimer(interval: Duration) {
         let nanoseconds = max(10_000_000, Int64(clamping: interval.components.seconds) * 1_000_000_000
             + interval.components.attoseconds / 1_000_000_000)
-        var lastUpkeep: UInt64 = 0
-        eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(nanoseconds), delay: .nanoseconds(nanoseconds)) {
-            [weak self] _ in
+        scheduleTrunkTick(interval: nanoseconds, lastUpkeep: 0)
+    }
+
+    private func scheduleTrunkTick(interval: Int64, lastUpkeep: UInt64) {
+        let idle = (trunk?.endpoint.peerIDs.isEmpty ?? true) && relays.pulls.isEmpty && relays.sinks.isEmpty
+        let delay = idle ? max(interval, 250_000_000) : interval
+        eventLoop.scheduleTask(in: .nanoseconds(delay)) { [weak self] in
             guard let self, trunk != nil else { return }
             trunkTick()
             let now = clock.now
-            if now &- lastUpkeep >= 250_000_000 {
-                lastUpkeep = now
+            var upkeep = lastUpkeep
+            if now &- upkeep >= 250_000_000 {
+                upkeep = now
                 maintainRelays(nowNanoseconds: now)
             }
             flush()
+            scheduleTrunkTick(interval: interval, lastUpkeep: upkeep)
         }
     }
 

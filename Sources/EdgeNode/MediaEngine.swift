@@ -45,6 +45,8 @@ final class MediaEngine: @unchecked Sendable {
     let clock = NanosecondClock()
     /// When receiver/sender reports last went out.
     var lastPeriodicRTCP: UInt64 = 0
+    /// The media loop's timer (MediaEngine+Timers.swift).
+    var timer = MediaTimer()
     /// Trunks to other nodes (nil without a mesh credential) and relayed tracks (MediaEngine+Trunk.swift).
     var trunk: TrunkLink?
     var relays = RelayTable()
@@ -143,6 +145,7 @@ final class MediaEngine: @unchecked Sendable {
     /// ICE nominated `path` and the remote description is known: DTLS starts.
     func startHandshake(_ transport: WebRTCTransport, dtls: DTLSEndpoint, path: MediaPath) {
         transport.moveTo(.handshaking)
+        needFastTicks()
         if dtls.role == .client {
             do {
                 for datagram in try dtls.start() { send(datagram, via: path) }

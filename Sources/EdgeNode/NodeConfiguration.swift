@@ -30,6 +30,10 @@ public struct NodeConfiguration: Sendable {
     public var connectTimeoutSeconds: Int = 30
     /// ICE consent: a transport with no valid binding request for this long is closed.
     public var consentTimeoutSeconds: Int = 30
+    /// Nice value of the media thread (`MEDIA_THREAD_NICE`, -20...19; 0 leaves
+    /// it alone). Below 0 it needs CAP_SYS_NICE; without it the node logs that
+    /// and runs at the default priority.
+    public var mediaThreadNice: Int = -10
     /// The bitrate publishers are told they may send (REMB), bits per second.
     public var publisherBitrateCap: UInt64 = 6_000_000
     /// Datagrams read per `recvmmsg` call.

@@ -37,7 +37,14 @@ public struct NodeService: Sendable {
         group: MultiThreadedEventLoopGroup = .singleton,
         onReady: @Sendable (BoundPorts) -> Void = { _ in }
     ) async throws {
-        let eventLoop = group.next()
+        let eventLoop = MediaThread.group.next()
+        let niceApplied = try await eventLoop.submit { [configuration] in
+            configuration.mediaThreadNice == 0 || MediaThread.setNice(configuration.mediaThreadNice)
+        }.get()
+        if !niceApplied {
+            logger.info("media thread keeps the default priority (MEDIA_THREAD_NICE needs CAP_SYS_NICE)",
+                        metadata: ["nice": "\(configuration.mediaThreadNice)"])
+        }
         let metrics = NodeMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)
         let events = NodeEventBroadcaster()
         let trunkMetrics = TrunkMetrics(registry: registry, nodeID: configuration.nodeID, region: configuration.region)

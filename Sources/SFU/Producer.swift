@@ -198,6 +198,17 @@ public final class Producer {
         layers[index].reception.senderReportReceived(compactNTP: compactNTP, nowNanoseconds: nowNanoseconds)
     }
 
+    /// Some layer has packets it is still NACKing (the node's timer then
+    /// ticks at its fast rate).
+    public var hasMissingPackets: Bool {
+        layers.contains { $0.nacks.missingCount > 0 }
+    }
+
+    /// `layer` has packets it is still NACKing.
+    public func hasMissingPackets(layer: Int) -> Bool {
+        layers.indices.contains(layer) && layers[layer].nacks.missingCount > 0
+    }
+
     /// Asks the publisher again for packets missing on its path (call every
     /// few tens of milliseconds). Returns how many sequence numbers were requested.
     @discardableResult
