@@ -1,6 +1,7 @@
 import Coordination
 import Foundation
 import GeoRouting
+import GRPCInProcessTransport
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -13,8 +14,13 @@ public struct Backend: Sendable {
 
     /// Validates the configuration and opens what it names (regions, GeoIP
     /// database, Redis). Refuses to start on any invalid value.
+    /// - Parameter inProcessNodes: nodes running in this process (`edgemesh dev`):
+    ///   the client side of each one's in-process gRPC transport, by the node's
+    ///   gRPC address (as in `sfuAddresses`); every call to such a node uses it instead of TCP.
     /// - Throws: `ControlPlaneError` (e.g. `.secretTooShort`, `.configuration`).
-    public init(configuration: BackendConfiguration, logger: Logger) async throws(ControlPlaneError) {
+    public init(
+        configuration: BackendConfiguration, logger: Logger, inProcessNodes: [String: InProcessTransport.Client] = [:]
+    ) async throws(ControlPlaneError) {
         let secret = try JWTSecret(configuration.jwtSecret)
         var configuration = configuration
         if configuration.mesh == nil {
@@ -73,7 +79,9 @@ public struct Backend: Sendable {
             chat = InMemoryChatStore()
             liveness = InProcessLiveness()
         }
-        let pool = SFUClientPool(timeout: configuration.sfuCallTimeout) { metrics.grpcError(method: $0) }
+        let pool = SFUClientPool(timeout: configuration.sfuCallTimeout, inProcess: inProcessNodes) {
+            metrics.grpcError(method: $0)
+        }
         for address in configuration.sfuAddresses { _ = try pool.client(for: address) }
         let source: NodeDirectory.Source =
             configuration.sfuAddresses.isEmpty ? .registry(coordinator) : .addresses(configuration.sfuAddresses)

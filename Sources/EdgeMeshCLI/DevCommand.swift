@@ -3,6 +3,7 @@ import ControlPlane
 import EdgeNode
 import Foundation
 import Coordination
+import GRPCInProcessTransport
 import Logging
 import NIOPosix
 import ServiceLifecycle
@@ -13,7 +14,9 @@ import Trunk
 /// API, web client, dev tokens) on `PORT`, with a throwaway JWT secret unless
 /// `JWT_SECRET` is set. The nodes trunk to each other: a throwaway mesh key
 /// and one credential per node are written to a temporary directory, and the
-/// nodes share one in-process registry (Redis with `REDIS_ADDR`).
+/// nodes share one in-process registry (Redis with `REDIS_ADDR`). The backend
+/// calls each node over an in-process gRPC transport; the nodes still serve
+/// their TCP gRPC ports (for `edgemesh drain`, `edgemesh nodes`, other backends).
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
@@ -61,10 +64,13 @@ struct DevCommand: AsyncParsableCommand {
         let backendConfiguration = try makeBackendConfiguration(directory: directory, nodes: nodes)
         printBanner(nodes: nodesWithMesh, backend: backendConfiguration, meshDirectory: meshDirectory)
         defer { if let meshDirectory { try? FileManager.default.removeItem(atPath: meshDirectory) } }
+        let links = DevLinks(addresses: backendConfiguration.sfuAddresses)
         let backend: Backend
         do {
             // Each service logs under its own label, so LOG_LEVEL=info,sfu=debug works here as in production.
-            backend = try await Backend(configuration: backendConfiguration, logger: Logger(label: "edgemesh.backend"))
+            backend = try await Backend(
+                configuration: backendConfiguration, logger: Logger(label: "edgemesh.backend"),
+                inProcessNodes: links.clients)
         } catch {
             throw ValidationError("backend cannot start: \(error)")
         }
@@ -72,9 +78,11 @@ struct DevCommand: AsyncParsableCommand {
         // backend stops first (its gRPC streams to the nodes end cleanly),
         // then the nodes. A node that ends (drained through its Drain RPC)
         // leaves the others running.
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = nodesWithMesh.map { node in
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = zip(nodesWithMesh, links.servers).map { node, link in
             .init(service: NodeLifecycleService(
-                    node: NodeService(configuration: node, logger: Logger(label: "edgemesh.sfu"), coordinator: registry),
+                    node: NodeService(
+                        configuration: node, logger: Logger(label: "edgemesh.sfu"), coordinator: registry,
+                        inProcessServer: link),
                     drainTimeout: nil),
                   successTerminationBehavior: .ignore)
         } + [.init(service: BackendLifecycleService(backend: backend))]
@@ -109,6 +117,7 @@ struct DevCommand: AsyncParsableCommand {
                 + "media udp 127.0.0.1:\(node.rtcPort)  metrics http://127.0.0.1:\(node.metricsPort)/metrics"
                 + (node.meshCredentialPath == nil ? "" : "  trunk udp 127.0.0.1:\(node.trunkPort)"))
         }
+        print("  backend → nodes: in-process gRPC (the nodes' TCP gRPC ports serve operators and other backends)")
         print("  coordination: \(backend.redisAddress.map { "redis \($0)" } ?? "in-process")"
             + "  geoip: \(backend.geoIPDatabase ?? "none (every client goes to the default region)")")
         if let meshDirectory {
@@ -117,6 +126,20 @@ struct DevCommand: AsyncParsableCommand {
         } else {
             print("  trunks: off (region ids must be [a-z0-9-] to issue node credentials)")
         }
+    }
+}
+
+/// The in-process gRPC transports of `edgemesh dev`, one per node, in node
+/// order: the backend calls node *i* at `addresses[i]` through `clients`,
+/// node *i* serves `servers[i]` besides its TCP port.
+struct DevLinks {
+    let servers: [InProcessTransport.Server]
+    let clients: [String: InProcessTransport.Client]
+
+    init(addresses: [String]) {
+        let transports = addresses.map { _ in InProcessTransport() }
+        servers = transports.map(\.server)
+        clients = Dictionary(zip(addresses, transports.map(\.client)), uniquingKeysWith: { first, _ in first })
     }
 }
 

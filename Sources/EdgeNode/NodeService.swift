@@ -1,5 +1,6 @@
 import Coordination
 import GRPCCore
+import GRPCInProcessTransport
 import GRPCNIOTransportHTTP2
 import Logging
 import NIOCore
@@ -19,17 +20,23 @@ public struct NodeService: Sendable {
     /// `run` return once the node is empty or the timeout passes; the
     /// registry record says `draining` meanwhile.
     public let drain: NodeDrain
+    /// The server side of an in-process gRPC transport: when given, the node
+    /// serves the same `SFU` service on it as well as on its TCP port, so a
+    /// backend in the same process (`edgemesh dev`) calls it without HTTP/2,
+    /// sockets or NIO pipelines. A transport serves one node run.
+    public let inProcessServer: InProcessTransport.Server?
     let logger: Logger
 
     public init(
         configuration: NodeConfiguration, registry: MetricsRegistry = MetricsRegistry(), drain: NodeDrain = NodeDrain(),
-        logger: Logger, coordinator: (any Coordinator)? = nil
+        logger: Logger, coordinator: (any Coordinator)? = nil, inProcessServer: InProcessTransport.Server? = nil
     ) {
         self.configuration = configuration
         self.registry = registry
         self.drain = drain
         self.logger = logger
         self.coordinator = coordinator
+        self.inProcessServer = inProcessServer
     }
 
     /// Runs the node until the task is cancelled or its drain completes. `onReady` receives the bound ports.
@@ -102,18 +109,22 @@ public struct NodeService: Sendable {
         let metricsServer = try await MetricsServer.start(
             host: configuration.bindHost, port: configuration.metricsPort, registry: registry, group: group,
             extra: { trunkMetrics.renderHistograms() + metrics.quality.renderHistograms() })
+        let service = SFUService(
+            engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: configuration.bindHost.contains(":")
                     ? .ipv6(host: configuration.bindHost, port: configuration.grpcPort)
                     : .ipv4(host: configuration.bindHost, port: configuration.grpcPort),
                 transportSecurity: .plaintext, eventLoopGroup: group),
-            services: [SFUService(
-                engine: engine, nodeID: configuration.nodeID, region: configuration.region, drainState: drain)])
+            services: [service])
+        // The same service on the in-process transport, when the embedding process gave one.
+        let inProcessGRPCServer = inProcessServer.map { GRPCServer(transport: $0, services: [service]) }
         let stopped = ShutdownFlag()
         let shutdown: @Sendable () -> Void = {
             stopped.set()
             grpcServer.beginGracefulShutdown()
+            inProcessGRPCServer?.beginGracefulShutdown()
             events.finishAll()
             channel.close(promise: nil)
             channelV6?.close(promise: nil)
@@ -130,6 +141,15 @@ public struct NodeService: Sendable {
                         } catch {
                             // Shutting down: the transport reports the cancellation as an error.
                             if !Task.isCancelled { throw error }
+                        }
+                    }
+                    if let inProcessGRPCServer {
+                        tasks.addTask {
+                            do {
+                                try await inProcessGRPCServer.serve()
+                            } catch {
+                                if !Task.isCancelled { throw error }
+                            }
                         }
                     }
                     tasks.addTask { [drain, logger] in
@@ -167,7 +187,7 @@ public struct NodeService: Sendable {
                         "node": "\(configuration.nodeID)", "region": "\(configuration.region)",
                         "rtc": "\(configuration.candidateAddress):\(rtcPort)/udp",
                         "rtc-tcp": "\(rtcTCPPort.map { "\(configuration.candidateAddress):\($0)/tcp" } ?? "off")",
-                        "grpc": "\(configuration.bindHost):\(configuration.grpcPort)",
+                        "grpc": "\(configuration.bindHost):\(configuration.grpcPort)\(inProcessServer == nil ? "" : " + in-process")",
                         "metrics": "\(configuration.bindHost):\(configuration.metricsPort)",
                         "trunk": "\(trunkPort.map { "\(configuration.bindHost):\($0)/udp" } ?? "off")",
                         "registry": "\(registryCoordinator == nil ? "none" : configuration.redisAddress.map { "redis \($0)" } ?? "shared")",

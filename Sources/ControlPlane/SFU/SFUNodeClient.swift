@@ -1,24 +1,25 @@
 import ControlProtocol
 import GRPCCore
-import GRPCNIOTransportHTTP2
 
 /// A track as the SFU reports it.
 public typealias ControlProtocolTrack = Edgemesh_V1_Track
 
 /// Typed calls to one SFU node's gRPC API (`Protos/edgemesh/v1/sfu.proto`),
-/// each with a deadline; failures become `SFUCallError`.
+/// each with a deadline; failures become `SFUCallError`. The transport is
+/// HTTP/2 over TCP, or in-process for a node in the same process (`SFUClientPool`).
 public struct SFUNodeClient: Sendable {
     public let address: String
-    let client: Edgemesh_V1_SFU.Client<HTTP2ClientTransport.Posix>
-    let grpcClient: GRPCClient<HTTP2ClientTransport.Posix>
+    let client: any Edgemesh_V1_SFU.ClientProtocol
+    let connections: any SFUConnections
     let onError: @Sendable (String) -> Void
     private let options: CallOptions
 
-    init(address: String, client: GRPCClient<HTTP2ClientTransport.Posix>, timeout: Duration,
-         onError: @escaping @Sendable (String) -> Void) {
+    init<Transport: ClientTransport>(
+        address: String, client: GRPCClient<Transport>, timeout: Duration, onError: @escaping @Sendable (String) -> Void
+    ) {
         self.address = address
         self.client = Edgemesh_V1_SFU.Client(wrapping: client)
-        self.grpcClient = client
+        self.connections = client
         self.onError = onError
         var options = CallOptions.defaults
         options.timeout = timeout
