@@ -4,44 +4,11 @@ import Logging
 import NIOPosix
 import Testing
 
-/// Polls `condition` until it holds or `seconds` pass; returns whether it held.
-private func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 @Suite("Fan-out through an in-process SFU node")
 struct FanoutEndToEndTests {
     @Test("1 publisher (VP8 + Opus) → 3 subscribers over real ICE, DTLS and SRTP, no loss", .timeLimit(.minutes(2)))
     func onePublisherThreeSubscribers() async throws {
-        var node = NodeConfiguration()
-        node.nodeID = "loadpeers-test"
-        node.grpcPort = 0
-        node.rtcPort = 0
-        node.metricsPort = 0
-        let logger: Logger = {
-            var logger = Logger(label: "loadpeers-test")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let configuration = node
-        let (ready, announce) = AsyncStream.makeStream(of: BoundPorts.self)
-        let peers = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                try await NodeService(configuration: configuration, logger: logger).run { ports in
-                    announce.yield(ports)
-                    announce.finish()
-                }
-            }
-            defer { tasks.cancelAll() }
-            var iterator = ready.makeAsyncIterator()
-            let ports = try #require(await iterator.next())
-
+        try await withInProcessNode(id: "loadpeers-test") { ports, peers in
             try await SFUControlClient.with(host: "127.0.0.1", port: ports.grpc, group: peers) { control in
                 var fanout = FanoutConfiguration()
                 fanout.subscribers = 3
@@ -92,6 +59,5 @@ struct FanoutEndToEndTests {
                 await session.close(control: control)
             }
         }
-        try await peers.shutdownGracefully()
     }
 }

@@ -5,42 +5,12 @@ import Logging
 import NIOPosix
 import Testing
 
-/// Polls `condition` until it holds or `seconds` pass; returns whether it held.
-private func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 @Suite("Simulcast publisher through an in-process SFU node")
 struct SimulcastEndToEndTests {
     @Test("subscribers preferring low, medium and high get the q, h and f layers; their PLIs bring that layer's keyframe",
           .timeLimit(.minutes(2)))
     func layersByQuality() async throws {
-        var node = NodeConfiguration()
-        node.nodeID = "loadpeers-simulcast-test"
-        node.grpcPort = 0
-        node.rtcPort = 0
-        node.metricsPort = 0
-        var logger = Logger(label: "loadpeers-simulcast-test")
-        logger.logLevel = .warning
-        let configuration = node
-        let nodeLogger = logger
-        let (ready, announce) = AsyncStream.makeStream(of: BoundPorts.self)
-        let peers = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                try await NodeService(configuration: configuration, logger: nodeLogger).run { ports in
-                    announce.yield(ports)
-                    announce.finish()
-                }
-            }
-            defer { tasks.cancelAll() }
-            var iterator = ready.makeAsyncIterator()
-            let ports = try #require(await iterator.next())
+        try await withInProcessNode(id: "loadpeers-simulcast-test") { ports, peers in
             let context = try DTLSContext(certificate: try DTLSCertificate.generate(commonName: "simulcast-test"))
 
             try await SFUControlClient.with(host: "127.0.0.1", port: ports.grpc, group: peers) { control in
@@ -125,6 +95,5 @@ struct SimulcastEndToEndTests {
                 for subscriber in subscribers { await subscriber.close() }
             }
         }
-        try await peers.shutdownGracefully()
     }
 }
