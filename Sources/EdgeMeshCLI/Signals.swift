@@ -39,16 +39,25 @@ struct NodeLifecycleService: Service, CustomStringConvertible {
     let drainTimeout: Duration?
 
     func run() async throws {
-        if let drainTimeout {
-            let drain = node.drain
-            try await withGracefulShutdownHandler {
-                try await node.run()
-            } onGracefulShutdown: {
-                drain.begin(timeout: drainTimeout)
+        do {
+            if let drainTimeout {
+                let drain = node.drain
+                try await withGracefulShutdownHandler {
+                    try await node.run()
+                } onGracefulShutdown: {
+                    drain.begin(timeout: drainTimeout)
+                }
+            } else {
+                let node = node
+                try await cancelWhenGracefulShutdown { try await node.run() }
             }
-        } else {
-            let node = node
-            try await cancelWhenGracefulShutdown { try await node.run() }
+        } catch {
+            // Say why (a port in use, a bad credential) before the group stops everything.
+            if !(error is CancellationError) {
+                Logger(label: "edgemesh.sfu").error(
+                    "sfu node failed", metadata: ["node": "\(node.configuration.nodeID)", "error": "\(error)"])
+            }
+            throw error
         }
     }
 

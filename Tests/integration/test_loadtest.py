@@ -22,7 +22,7 @@ def dev_stack():
     RUN_DIR.mkdir(exist_ok=True)
     log = open(RUN_DIR / "loadtest-dev.log", "w")
     port = free_port()
-    base = random.randrange(30000, 40000, 10)
+    base = random.randrange(20000, 32000, 10)  # below the ephemeral range (32768+)
     proc = subprocess.Popen([edgemesh_bin(), "dev", "--regions-dir", regions, "--port", str(port),
                              "--base-port", str(base)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
 

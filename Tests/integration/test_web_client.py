@@ -24,7 +24,7 @@ def dev():
     RUN_DIR.mkdir(exist_ok=True)
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    base = random.randrange(30000, 40000, 100)
+    base = random.randrange(20000, 32000, 100)  # below the ephemeral range (32768+)
     log = open(RUN_DIR / "web-dev.log", "w")
     proc = subprocess.Popen([edgemesh_bin(), "dev", "--base-port", str(base), "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

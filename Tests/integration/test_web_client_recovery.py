@@ -79,7 +79,7 @@ def dev_stack(log_name):
     black_hole.listen(16)
     refused = free_port()  # nothing listens there
     port = free_port()
-    base = random.randrange(30000, 40000, 100)
+    base = random.randrange(20000, 32000, 100)  # below the ephemeral range (32768+)
     node = {region: {"grpc": base + i * 3, "metrics": base + i * 3 + 1} for i, region in enumerate(REGIONS)}
     probes = {
         FAST: f"http://127.0.0.1:{node[FAST]['metrics']}/probe",
