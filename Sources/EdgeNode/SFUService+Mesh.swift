@@ -40,6 +40,7 @@ extension TrunkStatsSnapshot {
         stats.established = established
         stats.rttSeconds = rtt
         stats.oneWayDelaySeconds = oneWayDelay
+        stats.loss = loss
         stats.packetsSent = packetsSent
         stats.bytesSent = bytesSent
         stats.packetsReceived = packetsReceived

@@ -115,12 +115,12 @@ final class TrunkLink {
 
     func statsSnapshot() -> [TrunkStatsSnapshot] {
         peers.values.sorted { $0.id < $1.id }.map { link in
-            let statistics = endpoint.peer(link.id)?.statistics
+            let peer = endpoint.peer(link.id)
             return TrunkStatsSnapshot(
                 peer: link.id.rawValue, region: link.region, established: link.established, rtt: link.smoothedRTT,
                 oneWayDelay: link.lastOneWayDelay, packetsSent: link.sentPackets.current, bytesSent: link.sentBytes.current,
                 packetsReceived: link.receivedPackets.current, bytesReceived: link.receivedBytes.current,
-                handshakes: statistics?.handshakesCompleted ?? 0)
+                handshakes: peer?.statistics.handshakesCompleted ?? 0, loss: peer?.pingLoss.ratio ?? 0)
         }
     }
 }
@@ -137,6 +137,8 @@ struct TrunkStatsSnapshot: Sendable {
     var packetsReceived: UInt64
     var bytesReceived: UInt64
     var handshakes: UInt64
+    /// Share of the peer's last 20 decided pings left unanswered (`TrunkPingLoss`), 0...1.
+    var loss: Double
 }
 
 /// The Trunk channel: every datagram goes to the engine's trunk receive path.

@@ -62,11 +62,18 @@ public struct TrunkMeasurement: Sendable, Hashable {
     public var forwardOneWayMicroseconds: Int64
     /// Remote → local one-way delay from the two nodes' wall clocks, µs.
     public var reverseOneWayMicroseconds: Int64
+    /// The peer's ping loss after this pong (`TrunkPingLoss.ratio`, 0...1).
+    /// Loss also changes between pongs: `TrunkPeer.pingLoss` is always current.
+    public var loss: Double
 
-    public init(roundTripMicroseconds: UInt64, forwardOneWayMicroseconds: Int64, reverseOneWayMicroseconds: Int64) {
+    public init(
+        roundTripMicroseconds: UInt64, forwardOneWayMicroseconds: Int64, reverseOneWayMicroseconds: Int64,
+        loss: Double = 0
+    ) {
         self.roundTripMicroseconds = roundTripMicroseconds
         self.forwardOneWayMicroseconds = forwardOneWayMicroseconds
         self.reverseOneWayMicroseconds = reverseOneWayMicroseconds
+        self.loss = loss
     }
 }
 

@@ -50,16 +50,12 @@ public struct TrunkPeer: Sendable {
     var answered: AnsweredInit?
     var lastPingAt: UInt64 = 0
     var pingSequence: UInt32 = 0
-    var outstandingPings: [OutstandingPing] = []
+    /// Pings waiting for their pong and the recent ping loss.
+    public internal(set) var pingLoss = TrunkPingLoss()
 
     struct AnsweredInit: Sendable {
         let initBytes: [UInt8]
         let response: [UInt8]
-    }
-
-    struct OutstandingPing: Sendable {
-        let sequence: UInt32
-        let sentAt: UInt64
     }
 
     /// A peer for `remote`, whose credential must verify against `local`'s mesh key and be valid at `now`.

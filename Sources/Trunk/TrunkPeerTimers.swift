@@ -38,6 +38,7 @@ extension TrunkPeer {
             actions += startHandshake(now: now)
         }
 
+        if isUp { pingLoss.expire(now: t) }
         if isUp, t &- lastPingAt >= configuration.pingNanoseconds { actions += sendPing(now: now) }
         return actions
     }
@@ -50,7 +51,7 @@ extension TrunkPeer {
         pending = nil
         isUp = false
         rekeyRequested = false
-        outstandingPings.removeAll(keepingCapacity: true)
+        pingLoss.forgetOutstanding()
     }
 
     /// Sends a fresh init (replacing any outstanding one).
@@ -78,20 +79,18 @@ extension TrunkPeer {
         let ping = TrunkPing(sequence: pingSequence, sentAt: now.unixMicroseconds)
         guard let bytes = try? seal(.control([.ping(ping)]), now: now) else { return [] }
         lastPingAt = now.monotonicNanoseconds
-        if outstandingPings.count >= 8 { outstandingPings.removeFirst() }
-        outstandingPings.append(OutstandingPing(sequence: ping.sequence, sentAt: now.monotonicNanoseconds))
+        pingLoss.sent(sequence: ping.sequence, at: now.monotonicNanoseconds)
         return [.send(bytes)]
     }
 
-    /// The measurement a pong completes, nil for a pong to no outstanding ping.
+    /// The measurement a pong completes, nil for a pong to no outstanding ping
+    /// (it also decides that ping for `pingLoss`).
     mutating func measure(_ pong: TrunkPong, now: TrunkTime) -> TrunkMeasurement? {
-        guard let index = outstandingPings.firstIndex(where: { $0.sequence == pong.sequence }) else { return nil }
-        let sentAt = outstandingPings[index].sentAt
-        outstandingPings.removeSubrange(0...index)
+        guard let sentAt = pingLoss.answered(sequence: pong.sequence, at: now.monotonicNanoseconds) else { return nil }
         let rtt = (now.monotonicNanoseconds &- sentAt) / 1_000
         return TrunkMeasurement(
             roundTripMicroseconds: rtt, forwardOneWayMicroseconds: difference(pong.pongSentAt, pong.pingSentAt),
-            reverseOneWayMicroseconds: difference(now.unixMicroseconds, pong.pongSentAt))
+            reverseOneWayMicroseconds: difference(now.unixMicroseconds, pong.pongSentAt), loss: pingLoss.ratio)
     }
 
     private func difference(_ a: UInt64, _ b: UInt64) -> Int64 {
