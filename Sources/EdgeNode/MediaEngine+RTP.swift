@@ -71,7 +71,6 @@ extension MediaEngine {
         _ packet: UnsafeRawBufferPointer, header: RTPHeaderView, stream: WebRTCTransport.InboundStream,
         on transport: WebRTCTransport
     ) {
-        let ssrc = header.ssrc.rawValue
         let producer = stream.producer
         guard header.payloadType == producer.payloadType else {
             metrics.drop(.unknownPayloadType)
@@ -83,23 +82,44 @@ extension MediaEngine {
             metrics.drop(.paddingOnly)
             return
         }
+        let info = incomingRTP(
+            packet, header: header, payload: payload, producer: producer, audioLevelID: transport.extensionIDs.audioLevel)
+        copiesOfCurrentPacket = deliver(
+            packet, info: info, to: producer, layer: stream.layer, room: transport.room, nowNanoseconds: clock.now)
+    }
+
+    /// What a producer needs to know of one media packet: its keyframe flag
+    /// (video) and audio level (audio, when the extension was negotiated).
+    func incomingRTP(
+        _ packet: UnsafeRawBufferPointer, header: RTPHeaderView, payload: UnsafeRawBufferPointer, producer: Producer,
+        audioLevelID: UInt8?
+    ) -> IncomingRTP {
         var level: UInt8?
-        if producer.kind == .audio, let id = transport.extensionIDs.audioLevel {
-            level = header.audioLevel(id: id, in: packet)?.level
+        if producer.kind == .audio, let audioLevelID {
+            level = header.audioLevel(id: audioLevelID, in: packet)?.level
         }
-        let info = IncomingRTP(
-            ssrc: ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+        return IncomingRTP(
+            ssrc: header.ssrc.rawValue, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
             payloadType: header.payloadType, marker: header.marker,
             isKeyframe: producer.kind == .video && KeyframeDetector.isKeyframe(codec: producer.codec, payload: payload),
             audioLevel: level, header: header)
-        if let level, let room = rooms[transport.room] {
+    }
+
+    /// Hands a packet to its producer, which fans it out to the consumers;
+    /// feeds the room's speaker detector, the counters, and brings the timer's
+    /// fast ticks forward when the packet revealed a gap. Returns the copies made.
+    func deliver(
+        _ packet: UnsafeRawBufferPointer, info: IncomingRTP, to producer: Producer, layer: Int, room: RoomName,
+        nowNanoseconds: UInt64
+    ) -> Int {
+        if let level = info.audioLevel, let room = rooms[room] {
             room.speakers.record(producer.participant, level: level)
         }
         metrics.packetsReceived.increment()
-        let copies = producer.receive(layer: stream.layer, packet: packet, info: info, nowNanoseconds: clock.now)
-        if producer.hasMissingPackets(layer: stream.layer) { needFastTicks() }
+        let copies = producer.receive(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds)
+        if producer.hasMissingPackets(layer: layer) { needFastTicks() }
         metrics.packetsForwarded.increment(by: UInt64(copies))
-        copiesOfCurrentPacket = copies
+        return copies
     }
 
     /// An SSRC seen for the first time: bind it through the mid and rid

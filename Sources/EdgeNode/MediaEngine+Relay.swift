@@ -220,23 +220,12 @@ extension MediaEngine {
         }
         let ssrc = header.ssrc.rawValue
         if producer.layers[layer].ssrc != ssrc { producer.bindLayer(index: layer, ssrc: ssrc) }
-        var level: UInt8?
-        if producer.kind == .audio, let id = pull.track.rtp.extensions.audioLevel {
-            level = header.audioLevel(id: id, in: packet)?.level
-        }
-        var info = IncomingRTP(
-            ssrc: ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
-            payloadType: header.payloadType, marker: header.marker,
-            isKeyframe: producer.kind == .video && KeyframeDetector.isKeyframe(codec: producer.codec, payload: payload),
-            audioLevel: level, header: header)
+        var info = incomingRTP(
+            packet, header: header, payload: payload, producer: producer, audioLevelID: pull.track.rtp.extensions.audioLevel)
         info.originSendTime = frame.originSendTime
         info.hopCount = frame.hopCount
-        if let level, let room = rooms[pull.key.room] { room.speakers.record(producer.participant, level: level) }
         pull.packetsReceived &+= 1
-        metrics.packetsReceived.increment()
-        let copies = producer.receive(layer: layer, packet: packet, info: info, nowNanoseconds: arrivalNanoseconds)
-        if producer.hasMissingPackets(layer: layer) { needFastTicks() }
-        metrics.packetsForwarded.increment(by: UInt64(copies))
+        _ = deliver(packet, info: info, to: producer, layer: layer, room: pull.key.room, nowNanoseconds: arrivalNanoseconds)
         if pull.packetsReceived & 7 == 0, let trunk {
             trunk.metrics.hopLatencySeries.observe(Double(clock.now &- arrivalNanoseconds) / 1_000_000_000)
         }
