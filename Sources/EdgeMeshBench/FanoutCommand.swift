@@ -31,7 +31,7 @@ struct FanoutCommand: AsyncParsableCommand {
     @Flag(help: "Also publish an Opus track (50 packets/s).") var audio = false
     @Option(name: .customLong("decrypt-every"), help: "Subscribers unprotect 1 RTP packet in K (latency sample); loss counts all.")
     var decryptEvery: Int = 1
-    @Option(help: "Event loop threads for the simulated peers (default: cores).") var threads: Int?
+    @Option(help: "Event loop threads for the simulated subscribers (default: cores); the publisher has one of its own.") var threads: Int?
     @Option(name: .customLong("connect-concurrency"), help: "Subscribers connecting at the same time.") var connectConcurrency: Int = 16
     @Option(
         name: .customLong("stalled-tcp-subscribers"),
@@ -69,9 +69,12 @@ struct FanoutCommand: AsyncParsableCommand {
 
         let rssBefore = try sfuPID.map { try ProcessSample.read(pid: $0).residentKiB }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
+        // The publisher gets a thread of its own (see `FanoutSession.connect`).
+        let publisherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let connectStart = MonotonicClock.nanoseconds()
         let report = try await SFUControlClient.with(host: host, port: port, group: group) { control in
-            let session = try await FanoutSession.connect(control: control, group: group, configuration: configuration)
+            let session = try await FanoutSession.connect(
+                control: control, group: group, publisherLoop: publisherGroup.next(), configuration: configuration)
             let connectSeconds = Double(MonotonicClock.nanoseconds() - connectStart) / 1e9
             do {
                 try await session.publisher.startSending()
@@ -110,6 +113,7 @@ struct FanoutCommand: AsyncParsableCommand {
             }
         }
         try? await group.shutdownGracefully()
+        try? await publisherGroup.shutdownGracefully()
         print(json ? try report.json() : report.text())
     }
 }

@@ -25,6 +25,11 @@ struct FanoutReport: Encodable {
     var latencyP50Microseconds: Double?
     var latencyP99Microseconds: Double?
     var latencyMaxMicroseconds: Double?
+    /// Send → queued on the subscriber's socket (kernel timestamp): without the load generator's own queueing.
+    var socketLatencySamples: UInt64
+    var socketLatencyP50Microseconds: Double?
+    var socketLatencyP99Microseconds: Double?
+    var socketLatencyMaxMicroseconds: Double?
     var pliReceived: UInt64
     var nackedPackets: UInt64
     var retransmitted: UInt64
@@ -68,6 +73,10 @@ struct FanoutReport: Encodable {
         latencyP50Microseconds = m.latency.percentile(0.5).map { Double($0) / 1000 }
         latencyP99Microseconds = m.latency.percentile(0.99).map { Double($0) / 1000 }
         latencyMaxMicroseconds = m.latency.count > 0 ? Double(m.latency.maximum) / 1000 : nil
+        socketLatencySamples = m.socketLatency.count
+        socketLatencyP50Microseconds = m.socketLatency.percentile(0.5).map { Double($0) / 1000 }
+        socketLatencyP99Microseconds = m.socketLatency.percentile(0.99).map { Double($0) / 1000 }
+        socketLatencyMaxMicroseconds = m.socketLatency.count > 0 ? Double(m.socketLatency.maximum) / 1000 : nil
         pliReceived = m.publisher.pliReceived
         nackedPackets = m.publisher.nackedPackets
         retransmitted = m.publisher.retransmitted
@@ -106,6 +115,8 @@ struct FanoutReport: Encodable {
             "loss:                     \(f(lossPercent, 4)) % (\(packetsLost) packets; duplicates \(duplicates); out of window \(outOfWindow))",
             "latency p50/p99/max:      \(f(latencyP50Microseconds)) / \(f(latencyP99Microseconds)) / \(f(latencyMaxMicroseconds)) µs"
                 + " (\(latencySamples) samples)",
+            "… to socket p50/p99/max:  \(f(socketLatencyP50Microseconds)) / \(f(socketLatencyP99Microseconds)) / \(f(socketLatencyMaxMicroseconds)) µs"
+                + " (\(socketLatencySamples) samples; kernel arrival time, without the load generator's queueing)",
             "publisher feedback:       PLI \(pliReceived), NACKed \(nackedPackets), retransmitted \(retransmitted)",
         ]
         if sfuCPUSeconds != nil {

@@ -60,7 +60,8 @@ extension MediaEngine {
             transport.engine = self
             transportsByUfrag[transport.localUfrag] = transport
         }
-        participants[key] = ParticipantTransports(publisher: publisher, subscriber: subscriber)
+        participants[key] = ParticipantTransports(publisher: publisher, subscriber: subscriber, reportPhase: nextReportPhase)
+        nextReportPhase = (nextReportPhase + 1) % Self.reportPhases
         if rooms[room] == nil { rooms[room] = Room(name: room) }
         updateGauges()
     }

@@ -87,12 +87,19 @@ extension MediaEngine {
         sendRTCP([rtcp], on: transport)
     }
 
-    /// About once a second: receiver reports and REMB to publishers (the
-    /// node can take what they send; REMB lets senders ramp up to every
-    /// simulcast layer), and sender reports to subscribers.
-    func sendPeriodicRTCP(nowNanoseconds now: UInt64) {
+    /// Slow ticks per round of reports: each participant gets its reports on
+    /// one of them, about once a second.
+    static let reportPhases = 4
+
+    /// Receiver reports and REMB to publishers (the node can take what they
+    /// send; REMB lets senders ramp up to every simulcast layer), and sender
+    /// reports to subscribers: on each slow tick to the participants of that
+    /// tick's phase, so a node with 500 subscribers sends 125 batches of
+    /// reports every 250 ms rather than 500 at once every second (which held
+    /// up forwarding for the ≈ 2 ms they took).
+    func sendPeriodicRTCP(nowNanoseconds now: UInt64, phase: Int) {
         let ntp = WallClock.ntpTime()
-        for transports in participants.values {
+        for transports in participants.values where transports.reportPhase == phase {
             let publisher = transports.publisher
             if publisher.isConnected, !publisher.inboundStreams.isEmpty {
                 var reports: [ReceptionReport] = []

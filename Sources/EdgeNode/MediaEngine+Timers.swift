@@ -101,10 +101,8 @@ extension MediaEngine {
                 events.publish(.activeSpeakers(room: room.name, speakers: speakers.map { ($0.key, $0.level) }))
             }
         }
-        if now &- lastPeriodicRTCP >= 1_000_000_000 {
-            lastPeriodicRTCP = now
-            sendPeriodicRTCP(nowNanoseconds: now)
-        }
+        slowTicks &+= 1
+        sendPeriodicRTCP(nowNanoseconds: now, phase: slowTicks % Self.reportPhases)
     }
 }
 

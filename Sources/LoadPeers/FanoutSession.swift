@@ -43,6 +43,8 @@ public struct FanoutMeasurement: Sendable {
     public var maximumPerSubscriber: UInt64
     /// Publisher send → subscriber receive (decrypted packets only), nanoseconds.
     public var latency: LatencyHistogram
+    /// Publisher send → queued on the subscriber's socket (`SubscriberStatistics.socketLatency`).
+    public var socketLatency = LatencyHistogram()
     public var srtpErrors: UInt64
     public var unknownSSRC: UInt64
 
@@ -75,9 +77,14 @@ public final class FanoutSession: Sendable {
 
     /// Signals and connects one publisher and `configuration.subscribers`
     /// subscribers through `control`; returns when every peer has SRTP keys.
-    /// Peers are spread over the loops of `group`.
+    /// Subscribers are spread over the loops of `group`; the publisher runs on
+    /// `publisherLoop` (default: one of `group`'s). A loop of its own keeps
+    /// its pacing steady while hundreds of subscribers on the other loop
+    /// work through a fan-out: on a shared loop it falls behind and then
+    /// sends the missed packets back to back, which the SFU has to queue.
     public static func connect(
-        control: SFUControlClient, group: any EventLoopGroup, configuration: FanoutConfiguration
+        control: SFUControlClient, group: any EventLoopGroup, publisherLoop: (any EventLoop)? = nil,
+        configuration: FanoutConfiguration
     ) async throws -> FanoutSession {
         guard configuration.subscribers >= 1, configuration.connectConcurrency >= 1 else {
             throw LoadPeersError.invalidConfiguration(name: "subscribers", value: "\(configuration.subscribers)")
@@ -86,7 +93,7 @@ public final class FanoutSession: Sendable {
         let context = try DTLSContext(certificate: certificate)
         let room = configuration.room
         let publisher = try await LoadPublisher.make(
-            on: group.next(), context: context, peer: configuration.peer, configuration: configuration.publisher)
+            on: publisherLoop ?? group.next(), context: context, peer: configuration.peer, configuration: configuration.publisher)
         try await control.createParticipant(room: room, participant: "pub")
         let (answer, trackIDs) = try await control.publish(room: room, participant: "pub", offerSDP: publisher.offerSDP)
         try await publisher.connect(answerSDP: answer)
@@ -179,6 +186,7 @@ public final class FanoutSession: Sendable {
             measurement.minimumPerSubscriber = min(measurement.minimumPerSubscriber, totals.received)
             measurement.maximumPerSubscriber = max(measurement.maximumPerSubscriber, totals.received)
             measurement.latency.merge(snapshot.latency)
+            measurement.socketLatency.merge(snapshot.socketLatency)
             measurement.srtpErrors += snapshot.srtpErrors
             measurement.unknownSSRC += snapshot.unknownSSRC
         }

@@ -9,6 +9,10 @@ public struct SubscriberStatistics: Sendable, Hashable {
     public var streams: [UInt32: StreamReceiveStatistics] = [:]
     /// Publisher send → subscriber receive, nanoseconds, over the decrypted packets.
     public var latency = LatencyHistogram()
+    /// Publisher send → the kernel queued the packet on the subscriber's UDP
+    /// socket (`SocketArrival`), nanoseconds, over the decrypted packets:
+    /// the path without the load generator's own queueing.
+    public var socketLatency = LatencyHistogram()
     /// RTP packets whose SSRC the offer did not list.
     public var unknownSSRC: UInt64 = 0
     /// Datagrams that failed SRTP authentication (since connecting).
@@ -45,6 +49,7 @@ public final class LoadSubscriber: @unchecked Sendable {
     private var isAudio: [Bool] = []
     private var streams: [StreamReceiveStatistics] = []
     private var latency = LatencyHistogram()
+    private var socketLatency = LatencyHistogram()
     private var unknownSSRC: UInt64 = 0
     private var jitter: [JitterEstimator] = []
     private var trackIDs: [String?] = []
@@ -122,6 +127,7 @@ public final class LoadSubscriber: @unchecked Sendable {
         try await eventLoop.submit {
             for index in self.streams.indices { self.streams[index].beginWindow() }
             self.latency.reset()
+            self.socketLatency.reset()
             self.unknownSSRC = 0
         }.get()
     }
@@ -132,6 +138,7 @@ public final class LoadSubscriber: @unchecked Sendable {
             var snapshot = SubscriberStatistics()
             for (index, ssrc) in self.ssrcs.enumerated() { snapshot.streams[ssrc] = self.streams[index] }
             snapshot.latency = self.latency
+            snapshot.socketLatency = self.socketLatency
             snapshot.unknownSSRC = self.unknownSSRC
             snapshot.srtpErrors = self.transport.srtpErrors
             for (index, ssrc) in self.ssrcs.enumerated() {
@@ -179,8 +186,10 @@ public final class LoadSubscriber: @unchecked Sendable {
         if !isAudio[index], let size = SyntheticVP8Stream.keyframeSize(inPayload: payload) { keyframeSizes[index] = size }
         let sent = isAudio[index] ? SyntheticOpusStream.sendTime(inPayload: payload) : SyntheticVP8Stream.sendTime(inPayload: payload)
         let now = MonotonicClock.nanoseconds()
-        if let sent, sent <= now {
-            latency.record(now - sent)
+        guard let sent, sent <= now else { return }
+        latency.record(now - sent)
+        if let arrival = transport.lastSocketArrival(), arrival >= sent, arrival <= now {
+            socketLatency.record(arrival - sent)
         }
     }
 

@@ -61,6 +61,8 @@ final class PeerTransport: @unchecked Sendable {
 
     private let dtlsContext: DTLSContext
     private var channel: (any Channel)?
+    /// The UDP socket under `channel` (NIO owns and closes it).
+    private var socketDescriptor: CInt?
     /// The ICE-TCP connection when `configuration.useTCP`; every packet goes there.
     private var tcpChannel: (any Channel)?
     private var remoteAddress: SocketAddress?
@@ -96,6 +98,7 @@ final class PeerTransport: @unchecked Sendable {
     /// Binds a UDP socket on `eventLoop` and returns the transport with fresh ICE credentials.
     static func bind(eventLoop: any EventLoop, configuration: PeerConfiguration, context: DTLSContext) async throws -> PeerTransport {
         let holder = TransportHolder()
+        let descriptor = try SocketArrival.boundSocket(host: configuration.bindHost)
         let channel = try await DatagramBootstrap(group: eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: configuration.vectorReadCount)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * configuration.vectorReadCount))
@@ -105,7 +108,7 @@ final class PeerTransport: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(PeerChannelHandler(holder: holder))
                 }
             }
-            .bind(host: configuration.bindHost, port: 0)
+            .withBoundSocket(descriptor: descriptor)
             .get()
         let port = UInt16(clamping: channel.localAddress?.port ?? 0)
         let local = LocalTransportDescription.random(
@@ -113,9 +116,17 @@ final class PeerTransport: @unchecked Sendable {
         return try await eventLoop.submit {
             let transport = PeerTransport(eventLoop: eventLoop, configuration: configuration, context: context, local: local)
             transport.channel = channel
+            transport.socketDescriptor = descriptor
             holder.transport = transport
             return transport
         }.get()
+    }
+
+    /// When the kernel queued the UDP socket's latest datagram (see
+    /// `SocketArrival`); nil over ICE-TCP or once closed.
+    func lastSocketArrival() -> UInt64? {
+        guard !configuration.useTCP, channel?.isActive == true, let socketDescriptor else { return nil }
+        return SocketArrival.lastArrival(socketDescriptor)
     }
 
     // MARK: connecting (on the loop)

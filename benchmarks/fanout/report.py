@@ -75,29 +75,33 @@ def main():
         f" machine load average (shared machine) before → after: {args.load}",
         "- forwarded pps = packets the subscribers received per second; loss from RTP sequence gaps;",
         "  latency = publisher send → subscriber receive (CLOCK_MONOTONIC in the payload), over the decrypted sample;",
+        "  at socket = publisher send → the kernel queued the packet on the subscriber's socket (SIOCGSTAMPNS, same sample):",
+        "  the same path without the load generator's own delay in reading hundreds of sockets on one thread;",
         "  SFU CPU from /proc/PID/stat (utime+stime) over the window; pps/core = forwarded pps ÷ SFU cores used;",
         "  RSS/sub = (VmRSS after the window − VmRSS before peers connected) ÷ N.",
         "",
-        "| N | publisher pps | window (s) | offered pps | forwarded pps | SFU-counted fwd pps | loss % | latency p50 / p99 / max (µs) | SFU cores | SFU µs/pkt | pps per core | RSS/sub (KiB) | loadgen cores | kernel rcvbuf drops |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| N | publisher pps | window (s) | offered pps | forwarded pps | SFU-counted fwd pps | loss % | latency p50 / p99 / max (µs) | at socket p50 / p99 / max (µs) | SFU cores | SFU µs/pkt | pps per core | RSS/sub (KiB) | loadgen cores | kernel rcvbuf drops |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         if r.get("failed"):
-            lines.append(f"| {r['subscribers']} | {r['publisherRate']} | | | run failed | | | | | | | | | |")
+            lines.append(f"| {r['subscribers']} | {r['publisherRate']} | | | run failed | | | | | | | | | | |")
             continue
         latency = " / ".join(fmt(r.get(k)) for k in ("latencyP50Microseconds", "latencyP99Microseconds", "latencyMaxMicroseconds"))
+        at_socket = " / ".join(fmt(r.get(k)) for k in ("socketLatencyP50Microseconds", "socketLatencyP99Microseconds",
+                                                        "socketLatencyMaxMicroseconds"))
         lines.append(
             f"| {r['subscribers']} | {r['publisherRate']} | {fmt(r['windowSeconds'], 1)} | {fmt(offered(r))} | {fmt(r['forwardedPacketsPerSecond'])}{'' if sustained(r) else ' ✗'} "
             f"| {fmt(r.get('sfuForwardedPacketsPerSecond'))} | {r['lossPercent']:.3f} "
-            f"| {latency} | {fmt(r.get('sfuCPUCores'), 2)} | {fmt(r.get('sfuCPUMicrosecondsPerPacket'), 2)} "
+            f"| {latency} | {at_socket} | {fmt(r.get('sfuCPUCores'), 2)} | {fmt(r.get('sfuCPUMicrosecondsPerPacket'), 2)} "
             f"| {fmt(r.get('forwardedPacketsPerSecondPerCore'))} | {fmt(r.get('sfuRSSPerSubscriberKiB'), 1)} "
             f"| {fmt(r.get('loadGeneratorCPUCores'), 2)} | {r.get('kernelReceiveBufferDrops', 'n/a')} |")
 
     lines += ["", "✗: not sustained: loss > 0.01 %, subscribers received < 97 % of the offered packets, or p99 ≥ 50 ms"
               " (a queue built up: the SFU or the machine fell behind).",
               "", "## Best sustained run per N", "",
-              "| N | publisher pps | forwarded pps | SFU µs/pkt | pps per core | p50 / p99 (µs) | RSS/sub (KiB) |",
-              "|---:|---:|---:|---:|---:|---|---:|"]
+              "| N | publisher pps | forwarded pps | SFU µs/pkt | pps per core | p50 / p99 (µs) | at socket p50 / p99 (µs) | RSS/sub (KiB) |",
+              "|---:|---:|---:|---:|---:|---|---|---:|"]
     best = {}
     for r in runs:
         if not sustained(r):
@@ -110,6 +114,7 @@ def main():
         lines.append(f"| {n} | {r['publisherRate']} | {fmt(r['forwardedPacketsPerSecond'])} "
                      f"| {fmt(r.get('sfuCPUMicrosecondsPerPacket'), 2)} | {fmt(r.get('forwardedPacketsPerSecondPerCore'))} "
                      f"| {fmt(r.get('latencyP50Microseconds'))} / {fmt(r.get('latencyP99Microseconds'))} "
+                     f"| {fmt(r.get('socketLatencyP50Microseconds'))} / {fmt(r.get('socketLatencyP99Microseconds'))} "
                      f"| {fmt(r.get('sfuRSSPerSubscriberKiB'), 1)} |")
 
     lines += ["", "## Against the targets", ""]
@@ -120,11 +125,14 @@ def main():
             per_core = max((r.get("forwardedPacketsPerSecondPerCore") or 0) for r in rows)
             lines.append(f"- ≥ {TARGET_PPS_PER_CORE:,} forwarded SRTP packets/s per core at N={n}: {per_core:,.0f} "
                          f"({'met' if per_core >= TARGET_PPS_PER_CORE else f'missed by {100 * (1 - per_core / TARGET_PPS_PER_CORE):.0f} %'})")
-        free = [r for r in ok if sustained(r) and r.get("latencyP99Microseconds") is not None]
-        if free:
-            worst = max(r["latencyP99Microseconds"] for r in free)
-            lines.append(f"- p99 added latency < {TARGET_P99_US} µs (sustained runs): worst {worst:,.0f} µs "
-                         f"({'met' if worst < TARGET_P99_US else 'missed'})")
+        for key, what in (("latencyP99Microseconds", "at the subscriber's read"),
+                          ("socketLatencyP99Microseconds", "at the subscriber's socket")):
+            for n in sorted({r["subscribers"] for r in ok}):
+                free = [r for r in ok if r["subscribers"] == n and sustained(r) and r.get(key) is not None]
+                if free:
+                    worst = max(r[key] for r in free)
+                    lines.append(f"- p99 added latency < {TARGET_P99_US} µs {what}, N={n} (sustained runs): worst {worst:,.0f} µs "
+                                 f"({'met' if worst < TARGET_P99_US else 'missed'})")
         big = [r for r in ok if r["subscribers"] >= 500 and r.get("sfuRSSPerSubscriberKiB") is not None]
         big = [r for r in big if sustained(r)] or big
         if big:
