@@ -31,6 +31,12 @@ public struct BackendConfiguration: Sendable {
     public var devMode = false
     /// A node with this many participants takes no more (`NODE_MAX_PARTICIPANTS`).
     public var maxParticipantsPerNode = 1000
+    /// `JOIN_CONCURRENCY`: joins whose server-side setup (placement,
+    /// transports, room state, `joined`, the first offer) runs at the same
+    /// time; later ones wait in arrival order (`JoinGate`). 32 for a backend
+    /// whose nodes and Redis are remote (each join mostly waits on them);
+    /// `edgemesh dev`, where that setup is all CPU in one process, uses 8.
+    public var joinConcurrency = 32
     /// Close a socket after this long without a client message (PROTOCOL: 60 s without a ping).
     public var idleTimeout: Duration = .seconds(60)
     /// Sustained client messages per second per connection (`rate_limited` beyond).

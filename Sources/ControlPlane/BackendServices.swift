@@ -33,6 +33,8 @@ final class BackendServices: Sendable {
     let policy: PlacementPolicy
     let proxies: TrustedProxies
     let logger: Logger
+    /// Joins set up at the same time (`BackendConfiguration.joinConcurrency`).
+    let joinGate: JoinGate
 
     init(configuration: BackendConfiguration, codec: TokenCodec, coordinator: any Coordinator, chat: any ChatStore,
          liveness: any BackendLiveness, directory: NodeDirectory, sfu: SFUClientPool, metrics: BackendMetrics, geoIP: GeoIPDatabase?,
@@ -65,6 +67,7 @@ final class BackendServices: Sendable {
         self.policy = policy
         self.proxies = proxies
         self.logger = logger
+        self.joinGate = JoinGate(permits: configuration.joinConcurrency)
     }
 
     var instanceID: String { configuration.instanceID }

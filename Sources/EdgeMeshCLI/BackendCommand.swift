@@ -87,6 +87,7 @@ struct BackendCommand: AsyncParsableCommand {
         if let seconds = try idleTimeout ?? Environment.int("IDLE_TIMEOUT", range: 1...86400) {
             config.idleTimeout = .seconds(seconds)
         }
+        config.joinConcurrency = try Environment.int("JOIN_CONCURRENCY", range: 1...10_000) ?? config.joinConcurrency
         if let rate = try rateLimit ?? Environment.int("WS_RATE_LIMIT", range: 1...100_000) { config.messagesPerSecond = Double(rate) }
         if let burst = try rateBurst ?? Environment.int("WS_RATE_BURST", range: 1...100_000) { config.messageBurst = Double(burst) }
         config.devMode = devMode

@@ -89,6 +89,10 @@ struct DevCommand: AsyncParsableCommand {
         try await Lifecycle.run(services, logger: logger, gracefulShutdownLimit: .seconds(10))
     }
 
+    /// Joins set up at once in the embedded stack: its nodes are in-process,
+    /// so a join's setup is CPU on the same cores, not waiting on a network.
+    static let joinConcurrency = 8
+
     private func makeBackendConfiguration(directory: String, nodes: [NodeConfiguration]) throws -> BackendConfiguration {
         // A throwaway secret per run unless JWT_SECRET is given; never printed.
         let secret = Environment.string("JWT_SECRET") ?? TrunkBase64.encode(TrunkRandom.bytes(count: 32))
@@ -101,6 +105,7 @@ struct DevCommand: AsyncParsableCommand {
         config.defaultRegion = Environment.string("DEFAULT_REGION")
         config.trustedProxies = Environment.string("TRUSTED_PROXIES") ?? ""
         config.redisAddress = Environment.string("REDIS_ADDR")
+        config.joinConcurrency = try Environment.int("JOIN_CONCURRENCY", range: 1...10_000) ?? Self.joinConcurrency
         config.sfuAddresses = nodes.map { "127.0.0.1:\($0.grpcPort)" }
         // Not the nodes' own /probe by default: on one loopback host every region measures
         // about the same, and a room split over nodes needs trunks (not built yet).

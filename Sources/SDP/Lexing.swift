@@ -12,8 +12,8 @@ enum Lex {
     static func splitOnce(_ text: String, at separator: Unicode.Scalar) -> (head: String, tail: String?) {
         let scalars = text.unicodeScalars
         guard let index = scalars.firstIndex(of: separator) else { return (text, nil) }
-        let head = String(String.UnicodeScalarView(scalars[scalars.startIndex..<index]))
-        let tail = String(String.UnicodeScalarView(scalars[scalars.index(after: index)...]))
+        let head = String(scalars[scalars.startIndex..<index])
+        let tail = String(scalars[scalars.index(after: index)...])
         return (head, tail)
     }
 
@@ -27,7 +27,7 @@ enum Lex {
     static func split(_ text: String, on separator: Unicode.Scalar, omittingEmpty: Bool = false) -> [String] {
         text.unicodeScalars
             .split(separator: separator, omittingEmptySubsequences: omittingEmpty)
-            .map { String(String.UnicodeScalarView($0)) }
+            .map { String($0) }
     }
 
     /// Removes leading and trailing spaces (only U+0020).
@@ -36,12 +36,12 @@ enum Lex {
         guard let first = scalars.firstIndex(where: { $0 != space }),
               let last = scalars.lastIndex(where: { $0 != space })
         else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        return String(scalars[first...last])
     }
 
     /// `text` without its first `count` scalars.
     static func dropFirst(_ text: String, _ count: Int) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(count)))
+        String(text.unicodeScalars.dropFirst(count))
     }
 
     /// Whether `text` starts with the ASCII `prefix`, compared scalar by scalar.

@@ -43,9 +43,9 @@ extension SessionDescription {
             let rest = scalars.dropFirst()
             guard rest.first == "=", (type.value >= 0x61 && type.value <= 0x7A) || (type.value >= 0x41 && type.value <= 0x5A)
             else {
-                throw .malformedLine(line: lineNumber, text: SDPError.clip(String(String.UnicodeScalarView(scalars))))
+                throw .malformedLine(line: lineNumber, text: SDPError.clip(String(scalars)))
             }
-            try parser.consume(type: type, value: String(String.UnicodeScalarView(rest.dropFirst())), line: lineNumber)
+            try parser.consume(type: type, value: String(rest.dropFirst()), line: lineNumber)
         }
         self = try parser.finish()
     }

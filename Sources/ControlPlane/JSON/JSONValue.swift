@@ -12,24 +12,18 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
-    /// Parses one JSON text (RFC 8259 §2).
-    /// - Throws: `JSONParseError` with the parser's reason.
+    /// Parses one JSON text (RFC 8259 §2): strict (no comments, trailing
+    /// commas, NaN or unpaired surrogates), at most `JSONParser.maximumDepth`
+    /// levels deep; objects keep their document order.
+    /// - Throws: `JSONParseError` with the reason and the byte offset.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw JSONParseError(reason: Self.summary(of: error))
+        let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try JSONParser.parse(UnsafeRawBufferPointer(buffer)) }
         }
-    }
-
-    private static func summary(of error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return String((underlying ?? context.debugDescription).prefix(160))
-        default:
-            return "not valid JSON"
-        }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) in try JSONParser.parse(buffer) }
+        }.get()
     }
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }

@@ -34,7 +34,7 @@ struct SignalingConnection: Sendable {
                     }
                 }
             }
-            if await session.join() {
+            if await services.joinGate.withPermit({ await session.join() }) {
                 await withDiscardingTaskGroup { workers in
                     workers.addTask {
                         await read(inbound, outbox: outbox, inbox: inboxContinuation, lastActivity: lastActivity)
