@@ -36,7 +36,7 @@ struct JoinGateTests {
 
     @Test("at most `permits` joins run; the others enter in arrival order", .timeLimit(.minutes(1)))
     func boundedAndOrdered() async {
-        let gate = JoinGate(permits: 2)
+        let gate = JoinGate(permits: 2, maximumWait: .seconds(60))
         let bodies = Bodies()
         var tasks: [Task<Void, Never>] = []
         for id in 1...5 {
@@ -64,7 +64,7 @@ struct JoinGateTests {
 
     @Test("a join cancelled while waiting leaves the queue; the next one still gets the permit", .timeLimit(.minutes(1)))
     func cancelledWaiter() async {
-        let gate = JoinGate(permits: 1)
+        let gate = JoinGate(permits: 1, maximumWait: .seconds(60))
         let bodies = Bodies()
         let first = Task { await gate.withPermit { await bodies.run(1) } }
         #expect(await reach { bodies.entered == [1] })
@@ -91,7 +91,7 @@ struct JoinGateTests {
 
     @Test("a join that holds its permit too long gives it back; it still finishes", .timeLimit(.minutes(1)))
     func stuckJoin() async {
-        let gate = JoinGate(permits: 1)
+        let gate = JoinGate(permits: 1, maximumWait: .seconds(60))
         let bodies = Bodies()
         let stuck = Task { await gate.withPermit(holdingAtMost: .milliseconds(50)) { await bodies.run(1) } }
         #expect(await reach { bodies.entered == [1] })
@@ -109,5 +109,27 @@ struct JoinGateTests {
         bodies.finish(3)
         await next.value
         await third.value
+    }
+
+    @Test("a join that waited `maximumWait` goes ahead without a permit and leaves the queue", .timeLimit(.minutes(1)))
+    func waitedTooLong() async {
+        let gate = JoinGate(permits: 1, maximumWait: .milliseconds(50))
+        let bodies = Bodies()
+        let holder = Task { await gate.withPermit(holdingAtMost: .seconds(60)) { await bodies.run(1) } }
+        #expect(await reach { bodies.entered == [1] })
+        let late = Task { await gate.withPermit { await bodies.run(2) } }
+        // Join 1 still holds the only permit; join 2 gets in once its 50 ms of waiting are up.
+        #expect(await reach { bodies.entered == [1, 2] })
+        #expect(gate.waiting == 0)
+        bodies.finish(2)
+        await late.value
+        // Join 2 had no permit to give back: the next join waits for join 1.
+        let next = Task { await gate.withPermit { await bodies.run(3) } }
+        #expect(await reach { gate.waiting == 1 || bodies.entered.count == 3 })
+        bodies.finish(1)
+        #expect(await reach { bodies.entered == [1, 2, 3] })
+        bodies.finish(3)
+        await holder.value
+        await next.value
     }
 }

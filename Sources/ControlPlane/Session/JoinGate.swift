@@ -25,13 +25,22 @@ final class JoinGate: Sendable {
 
     private let state: Mutex<State>
 
-    /// - Parameter permits: joins set up at the same time (at least 1).
-    init(permits: Int) {
+    /// The longest a join waits for a permit before it proceeds without one.
+    let maximumWait: Duration
+
+    /// - Parameters:
+    ///   - permits: joins set up at the same time (at least 1).
+    ///   - maximumWait: after waiting this long a join goes ahead anyway. In
+    ///     a long queue the last joins then stop waiting for every earlier
+    ///     one and share the CPU with the rest, as they would without a gate.
+    init(permits: Int, maximumWait: Duration = .milliseconds(150)) {
         state = Mutex(State(available: max(1, permits)))
+        self.maximumWait = maximumWait
     }
 
-    /// Runs `body` with a permit. A task cancelled while it waits runs
-    /// `body` without one (its join then fails fast on the closed socket).
+    /// Runs `body` with a permit. A task cancelled while it waits, or still
+    /// waiting after `maximumWait`, runs `body` without one (a cancelled
+    /// join then fails fast on the closed socket).
     /// A body still running after `limit` gives its permit back early: a
     /// join stuck on a node that does not answer (up to the SFU call
     /// timeout) must not hold up the joins behind it.
@@ -86,6 +95,15 @@ final class JoinGate: Sendable {
             return state.nextID
         }
         guard let id else { return true }
+        let deadline = Task { [maximumWait] in
+            do {
+                try await Task.sleep(for: maximumWait)
+                self.abandon(id)
+            } catch {
+                // Granted (or cancelled) in time.
+            }
+        }
+        defer { deadline.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // Checked again under the lock: a permit may have come back since.
@@ -105,12 +123,17 @@ final class JoinGate: Sendable {
                 }
             }
         } onCancel: {
-            let removed = state.withLock { state -> Waiter? in
-                guard let index = state.waiters[state.head...].firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            removed?.continuation.resume(returning: false)
+            abandon(id)
         }
+    }
+
+    /// Takes waiter `id` out of the queue, if it is still there, and lets it go on without a permit.
+    private func abandon(_ id: UInt64) {
+        let removed = state.withLock { state -> Waiter? in
+            guard let index = state.waiters[state.head...].firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        removed?.continuation.resume(returning: false)
     }
 
     fileprivate func release() {
