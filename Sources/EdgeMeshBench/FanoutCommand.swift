@@ -59,6 +59,8 @@ struct FanoutCommand: AsyncParsableCommand {
         var configuration = FanoutConfiguration()
         configuration.subscribers = subscribers
         configuration.decryptEvery = decryptEvery
+        // "At socket" latency needs kernel receive timestamps (they cost the SFU a little CPU too).
+        configuration.peer.socketTimestamps = true
         configuration.connectConcurrency = connectConcurrency
         configuration.stalledTCPSubscribers = stalledTCPSubscribers
         configuration.publisher.packetRate = rate

@@ -20,9 +20,10 @@ enum SocketArrival {
     private static let getStampNanoseconds: UInt = 0x8907
 
     /// Opens a non-blocking UDP socket bound to `host`:0 for NIO to adopt,
-    /// with kernel receive timestamps switched on (the first `SIOCGSTAMPNS`
-    /// enables them; it fails with ENOENT until a datagram arrives).
-    static func boundSocket(host: String) throws -> CInt {
+    /// with kernel receive timestamps switched on when `timestamps` (the
+    /// first `SIOCGSTAMPNS` enables them; it fails with ENOENT until a
+    /// datagram arrives).
+    static func boundSocket(host: String, timestamps: Bool) throws -> CInt {
         let address = try SocketAddress(ipAddress: host, port: 0)
         let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
         let descriptor = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -33,7 +34,7 @@ enum SocketArrival {
             close(descriptor)
             throw IOError(errnoCode: code, reason: "bind")
         }
-        _ = lastArrival(descriptor)
+        if timestamps { _ = lastArrival(descriptor) }
         return descriptor
     }
 

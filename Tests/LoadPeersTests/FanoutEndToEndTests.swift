@@ -15,6 +15,7 @@ struct FanoutEndToEndTests {
                 fanout.publisher.packetRate = 300
                 fanout.publisher.video.packetsPerFrame = 5
                 fanout.publisher.audio = true
+                fanout.peer.socketTimestamps = true
                 let session = try await FanoutSession.connect(
                     control: control, group: peers, publisherLoop: peers.next(), configuration: fanout)
                 #expect(session.trackIDs.count == 2)
