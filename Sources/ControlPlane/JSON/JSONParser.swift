@@ -83,17 +83,7 @@ struct JSONParser {
         }
         while true {
             elements.append(try parseValue())
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            case nil: throw error("unexpected end of input in an array")
-            default: throw error("expected ',' or ']' in an array")
-            }
+            guard try another(closing: "]", in: "an array") else { return .array(elements) }
         }
     }
 
@@ -113,17 +103,24 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             entries.append((key: key, value: try parseValue()))
+            guard try another(closing: "}", in: "an object") else { return .object(JSONObject(entries)) }
+        }
+    }
+
+    /// After an element: true when a ',' (another element) follows, false
+    /// when `closing` ends the container; either is consumed.
+    private mutating func another(closing: Unicode.Scalar, in container: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(JSONObject(entries))
-            case nil: throw error("unexpected end of input in an object")
-            default: throw error("expected ',' or '}' in an object")
-            }
+            return true
+        case UInt8(ascii: closing):
+            index += 1
+            return false
+        case nil: throw error("unexpected end of input in \(container)")
+        default: throw error("expected ',' or '\(closing)' in \(container)")
         }
     }
 
