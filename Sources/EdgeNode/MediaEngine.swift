@@ -303,7 +303,11 @@ final class MediaEngine: @unchecked Sendable {
             transport.bytesSent &+= UInt64(datagram.readableBytes)
             channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
             unflushedDatagrams &+= 1
-            if unflushedDatagrams >= Self.flushEvery { flush() }
+            if unflushedDatagrams >= Self.flushEvery {
+                // Only this socket: the other family's socket and the trunk wait for the end of the batch.
+                unflushedDatagrams = 0
+                channel.flush()
+            }
         case .tcp(let connection):
             var buffer = connection.allocator.buffer(capacity: RFC4571Framer.headerLength + needed)
             buffer.writeInteger(UInt16(0))
@@ -370,7 +374,7 @@ final class ParticipantTransports {
     /// Which slow tick of every `MediaEngine.reportPhases` sends this participant's RTCP reports.
     let reportPhase: Int
 
-    init(publisher: WebRTCTransport, subscriber: WebRTCTransport, reportPhase: Int = 0) {
+    init(publisher: WebRTCTransport, subscriber: WebRTCTransport, reportPhase: Int) {
         self.publisher = publisher
         self.subscriber = subscriber
         self.reportPhase = reportPhase
