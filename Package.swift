@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "TrunkWire", swiftSettings: strict),
 
         // Native bridges.
+        .target(name: "CUDPBatch"),  // sendmmsg, which Swift's Glibc module does not declare
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL", "RTP"], swiftSettings: strict),
         .target(name: "Trunk", dependencies: ["CSodium", "RTP", "TrunkWire"], swiftSettings: strict),
@@ -63,6 +64,7 @@ let package = Package(
             name: "EdgeNode",
             dependencies: [
                 "SFU", "STUN", "DTLS", "SRTP", "Trunk", "ControlProtocol", "Coordination", "RTP", "SDP", "Telemetry",
+                "CUDPBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

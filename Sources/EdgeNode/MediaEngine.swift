@@ -35,10 +35,9 @@ final class MediaEngine: @unchecked Sendable {
     var scratch: UnsafeMutableRawBufferPointer
     /// Where RTX packets are rebuilt into their original form.
     var rtxScratch: UnsafeMutableRawBufferPointer
-    /// Where outgoing SRTP is written: one allocation per 64 KiB, not per copy.
-    var sendArena = SendArena()
-    /// UDP datagrams written since the last flush (see `flushEvery`).
-    var unflushedDatagrams = 0
+    /// Outgoing SRTP of each UDP socket, protected in place and sent in `sendmmsg` batches.
+    var sender: UDPBatchSender?
+    var senderV6: UDPBatchSender?
     /// Copies queued for the RTP packet being handled (forwarding-latency sample when > 0).
     var copiesOfCurrentPacket = 0
     var latencySampleCounter: UInt32 = 0
@@ -281,42 +280,34 @@ final class MediaEngine: @unchecked Sendable {
     func sendProtected(on transport: WebRTCTransport, isRTCP: Bool, maxLength: Int, write: (UnsafeMutableRawBufferPointer) -> Int?) {
         guard let path = transport.remotePath, let srtp = transport.srtpOutbound else { return }
         let needed = maxLength + SRTPSession.maxRTCPTrailer
-        // A cheap switch: UDP (the hot path) writes into the send arena; ICE-TCP
-        // gets a buffer of its own (a queued slice must not pin arena storage)
-        // with the RFC 4571 length prefix reserved in front.
+        // A cheap switch: UDP (the hot path) writes into a batch sender's slot;
+        // ICE-TCP gets a buffer of its own with the RFC 4571 length prefix
+        // reserved in front.
         switch path {
         case .udp(let address):
-            guard let channel = channel(for: address) else { return }
-            let out = sendArena.reserve(needed, allocator: channel.allocator)
-            var length = 0
-            if out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) {
-                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
-                length = (try? isRTCP
-                    ? srtp.protectRTCP(buffer: region, length: plain)
-                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+            guard let sender = sender(for: address), needed <= UDPBatchSender.slotSize else {
+                sendUnbatched(on: transport, to: address, isRTCP: isRTCP, maxLength: maxLength, write: write)
+                return
             }
-            guard let datagram = sendArena.commit(length) else {
+            let length = protect(into: sender.reserve(), with: srtp, isRTCP: isRTCP, maxLength: maxLength, write: write)
+            guard length > 0 else {
                 metrics.drop(.srtpProtect)
                 return
             }
-            transport.packetsSent &+= 1
-            transport.bytesSent &+= UInt64(datagram.readableBytes)
-            channel.write(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
-            unflushedDatagrams &+= 1
-            if unflushedDatagrams >= Self.flushEvery {
-                // Only this socket: the other family's socket and the trunk wait for the end of the batch.
-                unflushedDatagrams = 0
-                channel.flush()
+            guard sender.commit(length: length, to: address) else {
+                metrics.drop(.sendFailed)
+                return
             }
+            transport.packetsSent &+= 1
+            transport.bytesSent &+= UInt64(length)
+            // A full batch leaves now: the first subscribers of a large
+            // fan-out do not wait for the last copies to be protected.
+            if sender.queued == sender.capacity { record(sender.flush()) }
         case .tcp(let connection):
             var buffer = connection.allocator.buffer(capacity: RFC4571Framer.headerLength + needed)
             buffer.writeInteger(UInt16(0))
             let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { out in
-                guard let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
-                let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
-                return (try? isRTCP
-                    ? srtp.protectRTCP(buffer: region, length: plain)
-                    : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+                protect(into: out, with: srtp, isRTCP: isRTCP, maxLength: maxLength, write: write)
             }
             guard length > 0, length <= Int(UInt16.max) else {
                 metrics.drop(.srtpProtect)
@@ -337,11 +328,58 @@ final class MediaEngine: @unchecked Sendable {
     /// first copy left ≈ 1 ms after the packet arrived).
     static let flushEvery = 32
 
+    /// Sends everything queued: the batch senders, then what waits in the channels and the trunk.
     func flush() {
-        unflushedDatagrams = 0
+        if let sender { record(sender.flush()) }
+        if let senderV6 { record(senderV6.flush()) }
         channel?.flush()
         channelV6?.flush()
         trunk?.flush()
+    }
+
+    private func record(_ result: UDPBatchSender.FlushResult) {
+        metrics.drop(.sendFailed, count: result.failed)
+    }
+
+    /// A packet too large for a batch slot (or before the sockets are bound):
+    /// its own buffer, queued on the channel.
+    private func sendUnbatched(
+        on transport: WebRTCTransport, to address: SocketAddress, isRTCP: Bool, maxLength: Int,
+        write: (UnsafeMutableRawBufferPointer) -> Int?
+    ) {
+        guard let channel = channel(for: address), let srtp = transport.srtpOutbound else { return }
+        let needed = maxLength + SRTPSession.maxRTCPTrailer
+        var buffer = channel.allocator.buffer(capacity: needed)
+        let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { out in
+            protect(into: out, with: srtp, isRTCP: isRTCP, maxLength: maxLength, write: write)
+        }
+        guard length > 0 else {
+            metrics.drop(.srtpProtect)
+            return
+        }
+        transport.packetsSent &+= 1
+        transport.bytesSent &+= UInt64(length)
+        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    /// Writes the plaintext with `write` at the start of `out` (at least
+    /// `maxLength + SRTPSession.maxRTCPTrailer` bytes) and protects it in
+    /// place. Returns the protected length, 0 when nothing is to be sent.
+    private func protect(
+        into out: UnsafeMutableRawBufferPointer, with srtp: SRTPSession, isRTCP: Bool, maxLength: Int,
+        write: (UnsafeMutableRawBufferPointer) -> Int?
+    ) -> Int {
+        let needed = maxLength + SRTPSession.maxRTCPTrailer
+        guard out.count >= needed, let plain = write(UnsafeMutableRawBufferPointer(rebasing: out[0..<maxLength])) else { return 0 }
+        let region = UnsafeMutableRawBufferPointer(rebasing: out[0..<needed])
+        return (try? isRTCP
+            ? srtp.protectRTCP(buffer: region, length: plain)
+            : srtp.protectRTP(buffer: region, length: plain)) ?? 0
+    }
+
+    /// The batch sender of the address family of `address`.
+    func sender(for address: SocketAddress) -> UDPBatchSender? {
+        address.protocol == .inet6 ? senderV6 : sender
     }
 
     /// The socket of the address family of `address`.

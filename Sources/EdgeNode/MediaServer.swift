@@ -1,23 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOPosix
 
-/// The node's one UDP socket for WebRTC media: vector reads (recvmmsg), writes
-/// queued per packet and flushed once per read batch (sendmmsg).
+/// The node's one UDP socket for WebRTC media: vector reads (recvmmsg)
+/// through NIO; SRTP goes out through a ``UDPBatchSender`` on the same socket
+/// (sendmmsg), everything else (STUN, DTLS) through the channel.
 enum MediaServer {
-    static func bind(engine: MediaEngine, host: String, port: Int, vectorReadCount: Int) async throws -> any Channel {
-        try await DatagramBootstrap(group: engine.eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * vectorReadCount))
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(engine: engine))
+    /// A bound media socket: the channel and its descriptor (for the batch sender).
+    struct Bound {
+        let channel: any Channel
+        let descriptor: CInt
+    }
+
+    static func bind(engine: MediaEngine, host: String, port: Int, vectorReadCount: Int) async throws -> Bound {
+        // The socket is made here, not by the bootstrap, so the batch sender can write to it.
+        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let descriptor = try boundSocket(address)
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: engine.eventLoop)
+                .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * vectorReadCount))
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(engine: engine))
+                    }
                 }
-            }
-            .bind(host: host, port: port)
-            .get()
+                .withBoundSocket(descriptor)
+                .get()
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        return Bound(channel: channel, descriptor: descriptor)
+    }
+
+    /// A non-blocking UDP socket bound to `address` with SO_REUSEADDR.
+    static func boundSocket(_ address: SocketAddress) throws -> CInt {
+        #if canImport(Glibc)
+        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        let bindSocket = Glibc.bind
+        #else
+        let type = SOCK_DGRAM
+        let bindSocket = Darwin.bind
+        #endif
+        let descriptor = socket(address.protocol.rawValue, type, 0)
+        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        var one: CInt = 1
+        let bound = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size)) == 0
+            && address.withSockAddr { bindSocket(descriptor, $0, socklen_t($1)) } == 0
+        guard bound else {
+            let code = errno
+            close(descriptor)
+            throw IOError(errnoCode: code, reason: "bind \(address)")
+        }
+        return descriptor
     }
 }
 
@@ -37,8 +80,7 @@ final class MediaChannelHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
-        engine.trunk?.flush()  // copies for other nodes
+        engine.flush()  // the batch senders, the channels, the trunk (copies for other nodes)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

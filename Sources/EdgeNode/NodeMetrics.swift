@@ -15,6 +15,8 @@ enum DropReason: String, CaseIterable, Sendable {
     case paddingOnly = "padding_only"
     /// A frame dropped from a full ICE-TCP write queue (a slow TCP client).
     case tcpWriteQueue = "tcp_write_queue_drops"
+    /// An outgoing UDP datagram the kernel refused (no route, bad address) or that was queued when its socket closed.
+    case sendFailed = "send_failed"
 }
 
 /// The SFU node's metrics (see docs/metrics.md).
@@ -76,8 +78,9 @@ final class NodeMetrics: Sendable {
     }
 
     @inline(__always)
-    func drop(_ reason: DropReason) {
-        drops[reason]?.increment()
+    func drop(_ reason: DropReason, count: Int = 1) {
+        guard count > 0 else { return }
+        drops[reason]?.increment(by: UInt64(count))
     }
 
     func dropCounts() -> [String: UInt64] {

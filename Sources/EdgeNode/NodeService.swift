@@ -77,16 +77,18 @@ public struct NodeService: Sendable {
             if let identity { engine.trunk = TrunkLink(identity: identity, metrics: trunkMetrics) }
             return engine
         }.get()
-        let channel = try await MediaServer.bind(
+        let media = try await MediaServer.bind(
             engine: engine, host: configuration.bindHost, port: configuration.rtcPort,
             vectorReadCount: configuration.vectorReadCount)
+        let channel = media.channel
         let rtcPort = channel.localAddress?.port ?? configuration.rtcPort
-        let channelV6: (any Channel)? = if let hostV6 = configuration.bindHostV6 {
+        let mediaV6: MediaServer.Bound? = if let hostV6 = configuration.bindHostV6 {
             try await MediaServer.bind(
                 engine: engine, host: hostV6, port: rtcPort, vectorReadCount: configuration.vectorReadCount)
         } else {
             nil
         }
+        let channelV6 = mediaV6?.channel
         let tcpChannel = try await bindTCP(engine: engine, udpPort: rtcPort)
         let rtcTCPPort = tcpChannel?.localAddress?.port
         let trunkChannel: (any Channel)? = if identity != nil {
@@ -100,6 +102,11 @@ public struct NodeService: Sendable {
         try await eventLoop.submit { [configuration] in
             engine.channel = channel
             engine.channelV6 = channelV6
+            engine.sender = UDPBatchSender(
+                channel: channel, socket: media.descriptor, capacity: MediaEngine.flushEvery)
+            engine.senderV6 = mediaV6.map {
+                UDPBatchSender(channel: $0.channel, socket: $0.descriptor, capacity: MediaEngine.flushEvery)
+            }
             engine.rtcPort = rtcPort
             engine.rtcTCPPort = rtcTCPPort
             engine.trunk?.channel = trunkChannel

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import EdgeNode
+
+/// The media socket's batch sender, on real loopback sockets: what it sends
+/// arrives whole and in order, a datagram the kernel refuses is skipped and
+/// counted, a closed socket is never written, and a batch the kernel will not
+/// take now goes out through the channel instead of being lost.
+@Suite("UDP batch sender")
+struct UDPBatchSenderTests {
+    /// A bound sending socket (a NIO channel over a descriptor we made, as the node does)
+    /// and a plain receiving socket.
+    private final class Sockets {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel: any Channel
+        let descriptor: CInt
+        let receiver: CInt
+        let receiverAddress: SocketAddress
+
+        init() throws {
+            descriptor = try MediaServer.boundSocket(try SocketAddress(ipAddress: "127.0.0.1", port: 0))
+            channel = try DatagramBootstrap(group: group).withBoundSocket(descriptor).wait()
+            let receiver = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            self.receiver = receiver
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.bind(receiver, $0, length) == 0 && getsockname(receiver, $0, &length) == 0
+                }
+            }
+            guard bound else { throw IOError(errnoCode: errno, reason: "receiver") }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(receiver, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            receiverAddress = try SocketAddress(ipAddress: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
+        }
+
+        func close() throws {
+            try? channel.close().wait()
+            Glibc.close(receiver)
+            try group.syncShutdownGracefully()
+        }
+
+        /// The next datagram, or nil after the 5 s receive timeout.
+        func receive() -> [UInt8]? {
+            var bytes = [UInt8](repeating: 0, count: 4096)
+            let count = bytes.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
+            return count < 0 ? nil : Array(bytes[0..<count])
+        }
+    }
+
+    /// Writes `payload` into the next slot and queues it for `address`.
+    private static func queue(_ sender: UDPBatchSender, _ payload: [UInt8], to address: SocketAddress) -> Bool {
+        let slot = sender.reserve()
+        slot.copyBytes(from: payload)
+        return sender.commit(length: payload.count, to: address)
+    }
+
+    private static func payload(_ index: Int) -> [UInt8] {
+        [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 100 + index)
+    }
+
+    @Test func moreThanOneBatchArrivesWholeAndInOrder() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8)
+        for index in 0..<20 {
+            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
+        }
+        // Two full batches went out while queueing; four datagrams wait.
+        #expect(sender.queued == 4)
+        #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 4, failed: 0, deferred: 0))
+        #expect(sender.queued == 0)
+        for index in 0..<20 {
+            #expect(sockets.receive() == Self.payload(index))
+        }
+    }
+
+    @Test func aDatagramTheKernelRefusesIsSkippedAndCounted() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8)
+        let wrongFamily = try SocketAddress(ipAddress: "::1", port: 9)  // an IPv6 address on an IPv4 socket
+        #expect(Self.queue(sender, Self.payload(1), to: sockets.receiverAddress))
+        #expect(Self.queue(sender, Self.payload(2), to: wrongFamily))
+        #expect(Self.queue(sender, Self.payload(3), to: sockets.receiverAddress))
+        #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 2, failed: 1, deferred: 0))
+        #expect(sockets.receive() == Self.payload(1))
+        #expect(sockets.receive() == Self.payload(3))
+    }
+
+    @Test func aClosedSocketIsNotWritten() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        var calls = 0
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8) { _, _, count in
+            calls += 1
+            return Int32(count)
+        }
+        #expect(Self.queue(sender, Self.payload(1), to: sockets.receiverAddress))
+        try sockets.channel.close().wait()
+        #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 0, failed: 1, deferred: 0))
+        #expect(calls == 0)
+    }
+
+    @Test func aFullSendBufferHandsTheRestToTheChannel() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        // The kernel takes the first two datagrams of the batch, then reports EAGAIN.
+        var calls = 0
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8) { socket, messages, count in
+            calls += 1
+            if calls == 1 { return UDPBatchSender.systemSend(socket, messages, min(count, 2)) }
+            errno = EAGAIN
+            return -1
+        }
+        for index in 0..<5 {
+            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
+        }
+        #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 3))
+        #expect(calls == 2)
+        // The channel's own writes deliver the other three.
+        for index in 0..<5 {
+            #expect(sockets.receive() == Self.payload(index))
+        }
+    }
+
+    @Test func aPacketTooLargeForASlotIsNotQueued() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8)
+        _ = sender.reserve()
+        #expect(!sender.commit(length: UDPBatchSender.slotSize + 1, to: sockets.receiverAddress))
+        #expect(!sender.commit(length: 0, to: sockets.receiverAddress))
+        #expect(sender.queued == 0)
+    }
+}
