@@ -8,23 +8,23 @@ final class QualityMetrics: Sendable {
     ]
     static let jitterBounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5]
 
-    let forwardingLatencyFamily: LabelledHistograms
-    let jitterFamily: LabelledHistograms
+    let forwardingLatencyFamily: HistogramFamily
+    let jitterFamily: HistogramFamily
     /// Time from a publisher's datagram arriving to its copies being queued on the socket.
-    let forwardingLatency: LabelledHistogram
-    let inboundJitter: LabelledHistogram
-    let outboundJitter: LabelledHistogram
+    let forwardingLatency: HistogramSeries
+    let inboundJitter: HistogramSeries
+    let outboundJitter: HistogramSeries
     let inboundLost: Counter
     let outboundLost: Counter
 
     init(registry: MetricsRegistry, nodeID: String, region: String) {
         let labels = [("node", nodeID), ("region", region)]
-        forwardingLatencyFamily = LabelledHistograms(
+        forwardingLatencyFamily = HistogramFamily(
             name: "edgemesh_sfu_forwarding_latency_seconds",
             help: "Time from a publisher's datagram arriving to its copies being queued for subscribers "
                 + "(decrypt, route, re-encrypt; socket send queueing excluded).",
             bounds: Self.latencyBounds)
-        jitterFamily = LabelledHistograms(
+        jitterFamily = HistogramFamily(
             name: "edgemesh_sfu_jitter_seconds",
             help: "Interarrival jitter (RFC 3550 A.8) every RTCP interval: inbound as measured per producer layer, "
                 + "outbound as subscribers report it.",

@@ -22,9 +22,9 @@ final class TrunkPeerLink {
     let sentBytes: Counter
     let receivedPackets: Counter
     let receivedBytes: Counter
-    let rttHistogram: LabelledHistogram
-    let forwardDelay: LabelledHistogram
-    let reverseDelay: LabelledHistogram
+    let rttHistogram: HistogramSeries
+    let forwardDelay: HistogramSeries
+    let reverseDelay: HistogramSeries
 
     init(id: MeshNodeID, region: String, localRegion: String, metrics: TrunkMetrics) {
         self.id = id

@@ -1,75 +1,5 @@
-import Synchronization
 import Telemetry
 import Trunk
-
-/// A Prometheus histogram with fixed labels (cumulative buckets, sum, count),
-/// safe from any thread. Rendered by `LabelledHistograms`.
-final class LabelledHistogram: Sendable {
-    let labels: [(String, String)]
-    let bounds: [Double]
-    private let state: Mutex<(counts: [UInt64], sum: Double, count: UInt64)>
-
-    init(labels: [(String, String)], bounds: [Double]) {
-        self.labels = labels
-        self.bounds = bounds
-        self.state = Mutex((Array(repeating: 0, count: bounds.count), 0, 0))
-    }
-
-    func observe(_ value: Double) {
-        state.withLock { state in
-            if let index = bounds.firstIndex(where: { value <= $0 }) { state.counts[index] &+= 1 }
-            state.sum += value
-            state.count &+= 1
-        }
-    }
-
-    var count: UInt64 { state.withLock { $0.count } }
-
-    func render(name: String) -> String {
-        let (counts, sum, count) = state.withLock { $0 }
-        let base = labels.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ",")
-        var out = ""
-        var cumulative: UInt64 = 0
-        for (bound, bucket) in zip(bounds, counts) {
-            cumulative &+= bucket
-            out += "\(name)_bucket{\(base),le=\"\(bound)\"} \(cumulative)\n"
-        }
-        out += "\(name)_bucket{\(base),le=\"+Inf\"} \(count)\n"
-        out += "\(name)_sum{\(base)} \(sum)\n\(name)_count{\(base)} \(count)\n"
-        return out
-    }
-}
-
-/// One histogram family whose series appear on first use (one per label set).
-final class LabelledHistograms: Sendable {
-    let name: String
-    let help: String
-    let bounds: [Double]
-    private let series = Mutex<[String: LabelledHistogram]>([:])
-
-    init(name: String, help: String, bounds: [Double]) {
-        self.name = name
-        self.help = help
-        self.bounds = bounds
-    }
-
-    /// The series of `labels` (created on first use).
-    func series(_ labels: [(String, String)]) -> LabelledHistogram {
-        let key = labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-        return series.withLock { all in
-            if let existing = all[key] { return existing }
-            let created = LabelledHistogram(labels: labels, bounds: bounds)
-            all[key] = created
-            return created
-        }
-    }
-
-    func render() -> String {
-        let all = series.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
-        guard !all.isEmpty else { return "" }
-        return "# HELP \(name) \(help)\n# TYPE \(name) histogram\n" + all.map { $0.render(name: name) }.joined()
-    }
-}
 
 /// The trunk metrics of docs/metrics.md: delays by region pair, frames and
 /// bytes per trunk and direction, drops by reason, relayed tracks.
@@ -83,11 +13,11 @@ final class TrunkMetrics: Sendable {
     let registry: MetricsRegistry
     let nodeLabels: [(String, String)]
     let region: String
-    let rtt: LabelledHistograms
-    let oneWayDelay: LabelledHistograms
+    let rtt: HistogramFamily
+    let oneWayDelay: HistogramFamily
     /// Per-hop forwarding latency: trunk datagram in → copies out (decrypt, route, re-encrypt).
-    let hopLatency: LabelledHistograms
-    let hopLatencySeries: LabelledHistogram
+    let hopLatency: HistogramFamily
+    let hopLatencySeries: HistogramSeries
     let relayedTracks: Gauge
     /// RTP packets sealed into trunk data frames by simulcast layer (index 0...2; higher layers count as 2).
     let layerPackets: [Counter]
@@ -97,14 +27,14 @@ final class TrunkMetrics: Sendable {
         self.registry = registry
         self.region = region
         nodeLabels = [("node", nodeID), ("region", region)]
-        rtt = LabelledHistograms(
+        rtt = HistogramFamily(
             name: "edgemesh_trunk_rtt_seconds", help: "Round-trip time of trunk ping/pong frames, measured at from_region.",
             bounds: Self.delayBounds)
-        oneWayDelay = LabelledHistograms(
+        oneWayDelay = HistogramFamily(
             name: "edgemesh_trunk_one_way_delay_seconds",
             help: "One-way trunk delay from_region to to_region (ping/pong wall clocks, NTP-synchronised nodes).",
             bounds: Self.delayBounds)
-        hopLatency = LabelledHistograms(
+        hopLatency = HistogramFamily(
             name: "edgemesh_trunk_hop_latency_seconds",
             help: "Time from a trunk data frame arriving to its copies leaving (open, route, re-seal or protect).",
             bounds: Self.hopBounds)
@@ -143,7 +73,7 @@ final class TrunkMetrics: Sendable {
     }
 
     /// The delay histograms of one region pair.
-    func delays(from: String, to: String) -> (rtt: LabelledHistogram, oneWay: LabelledHistogram) {
+    func delays(from: String, to: String) -> (rtt: HistogramSeries, oneWay: HistogramSeries) {
         let labels = nodeLabels + [("from_region", from), ("to_region", to)]
         return (rtt.series(labels), oneWayDelay.series(labels))
     }

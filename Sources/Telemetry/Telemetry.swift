@@ -101,7 +101,8 @@ public final class MetricsRegistry: Sendable {
         return out + ProcessMetrics.render()
     }
 
-    private static func escape(_ s: String) -> String {
+    /// A label value in the exposition format's escaping.
+    static func escape(_ s: String) -> String {
         var r = ""
         for ch in s {
             switch ch {
