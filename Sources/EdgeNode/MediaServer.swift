@@ -22,23 +22,34 @@ enum MediaServer {
         let descriptor = try boundSocket(address)
         let channel: any Channel
         do {
-            channel = try await DatagramBootstrap(group: engine.eventLoop)
-                .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * vectorReadCount))
-                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-                .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(engine: engine))
-                    }
-                }
-                .withBoundSocket(descriptor)
-                .get()
+            channel = try await bootstrap(engine: engine, vectorReadCount: vectorReadCount) {
+                MediaChannelHandler(engine: engine)
+            }
+            .withBoundSocket(descriptor)
+            .get()
         } catch {
             close(descriptor)
             throw error
         }
         return Bound(channel: channel, descriptor: descriptor)
+    }
+
+    /// What the media and trunk sockets share: the engine's loop, vector reads
+    /// of `vectorReadCount` datagrams, 4 MiB socket buffers, and the handler
+    /// `makeHandler` makes as the pipeline.
+    static func bootstrap(
+        engine: MediaEngine, vectorReadCount: Int, makeHandler: @escaping @Sendable () -> any ChannelHandler
+    ) -> DatagramBootstrap {
+        DatagramBootstrap(group: engine.eventLoop)
+            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * vectorReadCount))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                }
+            }
     }
 
     /// A non-blocking UDP socket bound to `address` with SO_REUSEADDR.

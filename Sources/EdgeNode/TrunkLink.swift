@@ -167,18 +167,11 @@ final class TrunkChannelHandler: ChannelInboundHandler {
 
 enum TrunkServer {
     static func bind(engine: MediaEngine, host: String, port: Int, vectorReadCount: Int) async throws -> any Channel {
-        try await DatagramBootstrap(group: engine.eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * vectorReadCount))
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(TrunkChannelHandler(engine: engine))
-                }
-            }
-            .bind(host: host, port: port)
-            .get()
+        try await MediaServer.bootstrap(engine: engine, vectorReadCount: vectorReadCount) {
+            TrunkChannelHandler(engine: engine)
+        }
+        .channelOption(.socketOption(.so_reuseaddr), value: 1)
+        .bind(host: host, port: port)
+        .get()
     }
 }
