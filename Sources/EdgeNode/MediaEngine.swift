@@ -339,6 +339,7 @@ final class MediaEngine: @unchecked Sendable {
 
     private func record(_ result: UDPBatchSender.FlushResult) {
         metrics.drop(.sendFailed, count: result.failed)
+        metrics.drop(.sendBufferFull, count: result.overflowed)
     }
 
     /// A packet too large for a batch slot (or before the sockets are bound):

@@ -17,6 +17,8 @@ enum DropReason: String, CaseIterable, Sendable {
     case tcpWriteQueue = "tcp_write_queue_drops"
     /// An outgoing UDP datagram the kernel refused (no route, bad address) or that was queued when its socket closed.
     case sendFailed = "send_failed"
+    /// An outgoing UDP datagram the socket's send buffer and the channel's queue behind it had no room for.
+    case sendBufferFull = "send_buffer_full"
 }
 
 /// The SFU node's metrics (see docs/metrics.md).

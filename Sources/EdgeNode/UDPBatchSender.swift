@@ -19,8 +19,10 @@ import NIOCore
 /// The socket stays NIO's (reads, STUN, DTLS and close go through the
 /// channel). A batch the kernel will not take now (`EAGAIN`) is handed to the
 /// channel's own writes, which queue it until the socket is writable again,
-/// so a full send buffer delays datagrams instead of losing them. A datagram
-/// the kernel refuses outright (no route, bad address) is counted and skipped.
+/// so a short burst over the send buffer is delayed instead of lost; once
+/// that queue is past its high watermark too, the rest is dropped and
+/// counted. A datagram the kernel refuses outright (no route, bad address)
+/// is counted and skipped.
 /// Confined to the media event loop.
 final class UDPBatchSender {
     /// Bytes per slot: a packet that needs more goes through the channel.
@@ -44,6 +46,9 @@ final class UDPBatchSender {
         var failed = 0
         /// Handed to the channel because the socket's send buffer was full.
         var deferred = 0
+        /// Dropped because the send buffer was full and the channel's own
+        /// queue was past its high watermark too.
+        var overflowed = 0
     }
 
     /// The system call: `edgemesh_sendmmsg` (tests put a function with the same contract here).
@@ -125,8 +130,8 @@ final class UDPBatchSender {
             let error = errno
             if error == EINTR { continue }
             if error == EAGAIN || error == EWOULDBLOCK {
-                result.deferred = handToChannel(from: next)
-                result.failed += queued - next - result.deferred
+                (result.deferred, result.overflowed) = handToChannel(from: next)
+                result.failed += queued - next - result.deferred - result.overflowed
                 return result
             }
             // This datagram alone (sendmmsg reports the error of the first unsent one).
@@ -136,11 +141,19 @@ final class UDPBatchSender {
         return result
     }
 
-    /// Hands slots `first..<queued` to the channel's queued writes. Returns how many it took.
-    private func handToChannel(from first: Int) -> Int {
+    /// Hands slots `first..<queued` to the channel's queued writes while the
+    /// channel is writable (below its high watermark); the rest are dropped:
+    /// a socket that stays full must not grow a queue without bound.
+    /// Returns how many were handed over and how many dropped.
+    private func handToChannel(from first: Int) -> (handed: Int, dropped: Int) {
         var handed = 0
+        var dropped = 0
         for index in first..<queued {
             guard let address = socketAddress(slot: index) else { continue }
+            guard channel.isWritable else {
+                dropped += 1
+                continue
+            }
             let length = vectors[index].iov_len
             var buffer = channel.allocator.buffer(capacity: length)
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: slots[index * Self.slotSize..<index * Self.slotSize + length]))
@@ -148,7 +161,7 @@ final class UDPBatchSender {
             handed += 1
         }
         if handed > 0 { channel.flush() }
-        return handed
+        return (handed, dropped)
     }
 
     private func socketAddress(slot index: Int) -> SocketAddress? {

@@ -10,7 +10,8 @@ import Testing
 /// The media socket's batch sender, on real loopback sockets: what it sends
 /// arrives whole and in order, a datagram the kernel refuses is skipped and
 /// counted, a closed socket is never written, and a batch the kernel will not
-/// take now goes out through the channel instead of being lost.
+/// take now goes out through the channel instead of being lost, up to the
+/// channel's high watermark (then it is dropped and counted).
 @Suite("UDP batch sender")
 struct UDPBatchSenderTests {
     /// A bound sending socket (a NIO channel over a descriptor we made, as the node does)
@@ -128,6 +129,31 @@ struct UDPBatchSenderTests {
         #expect(calls == 2)
         // The channel's own writes deliver the other three.
         for index in 0..<5 {
+            #expect(sockets.receive() == Self.payload(index))
+        }
+    }
+
+    @Test func pastTheChannelsHighWatermarkTheRestIsDropped() throws {
+        let sockets = try Sockets()
+        defer { try? sockets.close() }
+        // A channel queue of at most 2 bytes: one handed-over datagram fills it.
+        try sockets.channel.setOption(.writeBufferWaterMark, value: .init(low: 1, high: 2)).wait()
+        var calls = 0
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8) { socket, messages, count in
+            calls += 1
+            if calls == 1 { return UDPBatchSender.systemSend(socket, messages, min(count, 2)) }
+            errno = EAGAIN
+            return -1
+        }
+        for index in 0..<5 {
+            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
+        }
+        // On the channel's loop, as the node flushes: writability follows each write at once there.
+        struct Unchecked: @unchecked Sendable { let sender: UDPBatchSender }
+        let box = Unchecked(sender: sender)
+        let result = try sockets.channel.eventLoop.submit { box.sender.flush() }.wait()
+        #expect(result == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 1, overflowed: 2))
+        for index in 0..<3 {
             #expect(sockets.receive() == Self.payload(index))
         }
     }
