@@ -23,6 +23,10 @@ final class MediaEngine: @unchecked Sendable {
     /// Set once the UDP channels are bound (IPv6 only when configured).
     var channel: (any Channel)?
     var channelV6: (any Channel)?
+    /// The address family of `channel`: IPv6 when `BIND_HOST` is an IPv6
+    /// address, and then `channel` serves the IPv6 peers (bound to `::`, IPv4
+    /// ones too, as v4-mapped addresses).
+    var primaryFamily: NIOBSDSocket.ProtocolFamily = .inet
     var rtcPort: Int = 0
     /// The ICE-TCP listener's port (nil: no TCP candidate).
     var rtcTCPPort: Int?
@@ -380,12 +384,12 @@ final class MediaEngine: @unchecked Sendable {
 
     /// The batch sender of the address family of `address`.
     func sender(for address: SocketAddress) -> UDPBatchSender? {
-        address.protocol == .inet6 ? senderV6 : sender
+        address.protocol == primaryFamily ? sender : senderV6
     }
 
     /// The socket of the address family of `address`.
     func channel(for address: SocketAddress) -> (any Channel)? {
-        address.protocol == .inet6 ? channelV6 : channel
+        address.protocol == primaryFamily ? channel : channelV6
     }
 }
 

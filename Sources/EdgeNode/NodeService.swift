@@ -102,6 +102,7 @@ public struct NodeService: Sendable {
         try await eventLoop.submit { [configuration] in
             engine.channel = channel
             engine.channelV6 = channelV6
+            engine.primaryFamily = channel.localAddress?.protocol ?? .inet
             engine.sender = UDPBatchSender(
                 channel: channel, socket: media.descriptor, capacity: MediaEngine.flushEvery)
             engine.senderV6 = mediaV6.map {

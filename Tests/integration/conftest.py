@@ -75,7 +75,10 @@ def generated_stubs():
 
 
 class SFUProcess:
-    def __init__(self, region="test", node_id=None, extra_args=(), grpc_port=None, env=None):
+    def __init__(self, region="test", node_id=None, extra_args=(), grpc_port=None, env=None, bind=None):
+        # bind: the node's BIND_HOST (default 127.0.0.1); `address` is its host in URLs.
+        self.host = bind or "127.0.0.1"
+        self.address = f"[{self.host}]" if ":" in self.host else self.host
         self.grpc_port = grpc_port or free_port()
         self.rtc_port = free_port(socket.SOCK_DGRAM)
         self.metrics_port = free_port()
@@ -87,18 +90,18 @@ class SFUProcess:
         self.proc = subprocess.Popen(
             [edgemesh_bin(), "sfu", "--region", region, "--node-id", self.node_id,
              "--grpc-port", str(self.grpc_port), "--rtc-port", str(self.rtc_port),
-             "--metrics-port", str(self.metrics_port), *extra_args],
+             "--metrics-port", str(self.metrics_port), *(["--bind", bind] if bind else []), *extra_args],
             # SIGTERM drains (docs/operations.md); tests stop nodes quickly.
             stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "SHUTDOWN_TIMEOUT": "2", **(env or {})})
         wait_until(self.healthy, 30, f"{self.node_id} /healthz")
 
     def healthy(self):
         assert self.proc.poll() is None, f"sfu exited: {self.log_path.read_text()[-2000:]}"
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/healthz", timeout=1) as r:
+        with urllib.request.urlopen(f"http://{self.address}:{self.metrics_port}/healthz", timeout=1) as r:
             return r.status == 200
 
     def metrics(self) -> dict:
-        return scrape_metrics(f"127.0.0.1:{self.metrics_port}")
+        return scrape_metrics(f"{self.address}:{self.metrics_port}")
 
     def stop(self):
         if self.proc.poll() is None:

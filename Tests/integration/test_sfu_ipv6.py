@@ -1,5 +1,7 @@
-"""The SFU offers an IPv6 host candidate when given --bind6, and a peer that
-has only an IPv6 address publishes and receives through it."""
+"""IPv6 media: the SFU offers an IPv6 host candidate when given --bind6 (a
+second media socket) or when its one media socket is bound to an IPv6
+address (--bind ::1), and a peer that has only an IPv6 address publishes and
+receives through it."""
 import asyncio
 
 import aioice.ice
@@ -10,11 +12,11 @@ from peers import MovingVideoTrack, RTCSessionDescription, Subscriber, new_peer_
 ROOM = "v6-room"
 
 
-def test_ipv6_only_peers(monkeypatch):
+def publish_and_receive_over_ipv6(monkeypatch, sfu, expect_ipv4_candidate):
+    """A ::1-only publisher and subscriber through `sfu`: 20 frames arrive."""
     import grpc
-    sfu = SFUProcess(extra_args=["--bind6", "::1"])
     pb, grpc_pb = generated_stubs()
-    channel = grpc.insecure_channel(f"127.0.0.1:{sfu.grpc_port}")
+    channel = grpc.insecure_channel(f"{sfu.address}:{sfu.grpc_port}")
     stub = grpc_pb.SFUStub(channel)
     # These peers gather only ::1, so only the IPv6 candidate can connect.
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["::1"])
@@ -25,7 +27,8 @@ def test_ipv6_only_peers(monkeypatch):
         publisher.addTrack(MovingVideoTrack())
         await publisher.setLocalDescription(await publisher.createOffer())
         reply = stub.Publish(pb.PublishRequest(room=ROOM, participant_id="pub", offer_sdp=publisher.localDescription.sdp))
-        assert " ::1 " in reply.answer_sdp and " 127.0.0.1 " in reply.answer_sdp, reply.answer_sdp
+        assert " ::1 " in reply.answer_sdp, reply.answer_sdp
+        assert (" 127.0.0.1 " in reply.answer_sdp) == expect_ipv4_candidate, reply.answer_sdp
         await publisher.setRemoteDescription(RTCSessionDescription(reply.answer_sdp, "answer"))
         stub.CreateParticipant(pb.CreateParticipantRequest(room=ROOM, participant_id="sub"))
         stub.Subscribe(pb.SubscribeRequest(room=ROOM, participant_id="sub", track_ids=[t.id for t in reply.tracks]))
@@ -47,3 +50,12 @@ def test_ipv6_only_peers(monkeypatch):
     finally:
         channel.close()
         sfu.stop()
+
+
+def test_ipv6_only_peers(monkeypatch):
+    publish_and_receive_over_ipv6(monkeypatch, SFUProcess(extra_args=["--bind6", "::1"]), expect_ipv4_candidate=True)
+
+
+def test_media_socket_bound_to_an_ipv6_address(monkeypatch):
+    # One socket, bound to ::1: it is the IPv6 socket (replies go out through it).
+    publish_and_receive_over_ipv6(monkeypatch, SFUProcess(bind="::1"), expect_ipv4_candidate=False)
