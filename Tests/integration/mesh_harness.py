@@ -61,8 +61,10 @@ def handshake_init(sender_id: str, responder_id: str, credential: bytes) -> byte
 class MeshNode:
     """`edgemesh sfu` with a mesh credential and the registry in Redis."""
 
-    def __init__(self, node_id, region, credential, redis_addr, prefix):
+    def __init__(self, node_id, region, credential, redis_addr, prefix, bind=None):
         self.node_id, self.region = node_id, region
+        # bind: the node's BIND_HOST (default 127.0.0.1), also what it announces for its trunk.
+        self.address = f"[{bind}]" if bind and ":" in bind else (bind or "127.0.0.1")
         self.grpc_port = free_port()
         self.rtc_port = free_port(socket.SOCK_DGRAM)
         self.trunk_port = free_port(socket.SOCK_DGRAM)
@@ -74,21 +76,22 @@ class MeshNode:
         self.proc = subprocess.Popen(
             [edgemesh_bin(), "sfu", "--region", region, "--node-id", node_id, "--grpc-port", str(self.grpc_port),
              "--rtc-port", str(self.rtc_port), "--metrics-port", str(self.metrics_port),
-             "--trunk-port", str(self.trunk_port), "--mesh-credential", credential, "--redis-addr", redis_addr],
+             "--trunk-port", str(self.trunk_port), "--mesh-credential", credential, "--redis-addr", redis_addr,
+             *(["--bind", bind] if bind else [])],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         wait_until(self.healthy, 30, f"{node_id} /healthz")
         import grpc
         self.pb, grpc_module = generated_stubs()
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.grpc_port}")
+        self.channel = grpc.insecure_channel(f"{self.address}:{self.grpc_port}")
         self.stub = grpc_module.SFUStub(self.channel)
 
     def healthy(self):
         assert self.proc.poll() is None, f"sfu exited: {self.log_path.read_text()[-2000:]}"
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/healthz", timeout=1) as r:
+        with urllib.request.urlopen(f"http://{self.address}:{self.metrics_port}/healthz", timeout=1) as r:
             return r.status == 200
 
     def metrics(self) -> dict:
-        return scrape_metrics(f"127.0.0.1:{self.metrics_port}")
+        return scrape_metrics(f"{self.address}:{self.metrics_port}")
 
     def metric(self, name, **labels):
         """Sum of the series of `name` whose labels include `labels`."""

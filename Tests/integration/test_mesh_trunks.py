@@ -42,12 +42,13 @@ def mesh(tmp_path):
     return Mesh(str(tmp_path))
 
 
-def start_nodes(mesh, redis_addr, names):
+def start_nodes(mesh, redis_addr, names, bind=None):
     prefix = f"mesh-test-{uuid.uuid4().hex[:8]}"
     nodes = []
     try:
         for name in names:
-            nodes.append(MeshNode(name, f"reg-{name[-1]}", mesh.issue(name, f"reg-{name[-1]}"), redis_addr, prefix))
+            nodes.append(MeshNode(name, f"reg-{name[-1]}", mesh.issue(name, f"reg-{name[-1]}"), redis_addr, prefix,
+                                  bind=bind))
     except BaseException:
         for node in nodes:
             node.stop()
@@ -285,5 +286,33 @@ def test_simulcast_layers_cross_only_as_far_as_consumers_need_them(mesh, redis_a
         for d in drivers:
             d.quit()
         server.close()
+        for node in (a, b):
+            node.stop()
+
+
+def test_trunk_over_ipv6(mesh, redis_addr, monkeypatch):
+    """Nodes bound to ::1 announce [::1]:port, set up their trunk over IPv6
+    and relay a track to a subscriber on the other node (peers on ::1 too)."""
+    import aioice.ice
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["::1"])
+    a, b = start_nodes(mesh, redis_addr, ["node-a", "node-b"], bind="::1")
+    try:
+        for x, y in ((a, b), (b, a)):
+            wait_until(lambda x=x, y=y: x.established(y.node_id), 15, f"trunk {x.node_id} -> {y.node_id} over IPv6")
+
+        async def scenario():
+            publisher, reply = await publish(a.stub, a.pb, ROOM, "alice", audio=False)
+            tracks = list(reply.tracks)
+            pull(b, tracks, "node-a")
+            sub = await subscribe(b.stub, b.pb, ROOM, "bob", [t.id for t in tracks])
+            try:
+                await wait_for(lambda: sub.video_frames >= 20, 45, "20 frames at the subscriber on B, relayed over IPv6")
+            finally:
+                await sub.close()
+                await publisher.close()
+
+        asyncio.run(scenario())
+        assert trunk_sent(a, "reg-b") > 0
+    finally:
         for node in (a, b):
             node.stop()
