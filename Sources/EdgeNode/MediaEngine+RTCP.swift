@@ -23,7 +23,8 @@ extension MediaEngine {
             guard transport.role == .subscriber else {
                 if case .senderReport(let sr) = rtcp {
                     for producer in transport.producersByMid.values {
-                        producer.senderReportReceived(ssrc: sr.ssrc.rawValue, compactNTP: sr.compactNTPTime, nowNanoseconds: now)
+                        producer.senderReportReceived(
+                            ssrc: sr.ssrc.rawValue, compactNTP: sr.compactNTPTime, rtpTime: sr.rtpTime, nowNanoseconds: now)
                     }
                 }
                 continue

@@ -99,14 +99,24 @@ public final class Consumer {
         return resent
     }
 
-    /// An RFC 3550 §6.4.1 sender report for this consumer's stream: the RTP
-    /// time of `ntpTime` is extrapolated from the last packet sent.
+    /// An RFC 3550 §6.4.1 sender report for this consumer's stream. The RTP
+    /// time of `ntpTime` is the publisher's, from its last sender report on
+    /// the forwarded layer (`Producer.sourceRTPTime`) moved into this
+    /// consumer's timestamp space, so a subscriber lines audio and video up
+    /// as the publisher captured them; without a recent report (relayed
+    /// tracks, publishers that send none) it is extrapolated from the last
+    /// packet sent.
     public func makeSenderReport(nowNanoseconds: UInt64, ntpTime: UInt64) -> SenderReport? {
         guard rewriter.hasStarted else { return nil }
-        let elapsedMicros = (nowNanoseconds &- lastSentNanoseconds) / 1_000
-        let ticks = UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(producer.clockRate) / 1_000_000)
+        let rtpTime: UInt32
+        if let layer = selector.currentLayer, let source = producer.sourceRTPTime(layer: layer, nowNanoseconds: nowNanoseconds) {
+            rtpTime = source &+ rewriter.timestampOffsetForRetransmission
+        } else {
+            let elapsedMicros = (nowNanoseconds &- lastSentNanoseconds) / 1_000
+            rtpTime = rewriter.lastTimestamp &+ UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(producer.clockRate) / 1_000_000)
+        }
         return SenderReport(
-            ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rewriter.lastTimestamp &+ ticks,
+            ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rtpTime,
             packetCount: UInt32(truncatingIfNeeded: packetsSent), octetCount: UInt32(truncatingIfNeeded: octetsSent))
     }
 

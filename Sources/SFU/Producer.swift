@@ -22,7 +22,15 @@ public final class Producer {
         public var bitsPerSecond: UInt64 = 0
         /// Whether packets arrived recently (see `Producer.refreshActivity`).
         public var isActive = false
+        /// The publisher's clock from its last sender report on this layer:
+        /// the RTP time it gave and when the report arrived here.
+        public var senderClock: (rtpTime: UInt32, arrivalNanoseconds: UInt64)?
     }
+
+    /// How long a publisher's sender report keeps describing its RTP clock
+    /// (`sourceRTPTime`): publishers send one every few seconds, and a
+    /// stream that stopped reporting falls back to the consumer's own timing.
+    public static let senderClockLifetimeNanoseconds: UInt64 = 30_000_000_000
 
     public let id: TrackID
     public let participant: ParticipantID
@@ -192,10 +200,27 @@ public final class Producer {
         return reports
     }
 
-    /// A sender report from the publisher for one of this producer's streams.
-    public func senderReportReceived(ssrc: UInt32, compactNTP: UInt32, nowNanoseconds: UInt64) {
+    /// A sender report from the publisher for one of this producer's streams:
+    /// its compact NTP time for the receiver reports' LSR, and its RTP time
+    /// for the consumers' sender reports (`sourceRTPTime`).
+    public func senderReportReceived(ssrc: UInt32, compactNTP: UInt32, rtpTime: UInt32, nowNanoseconds: UInt64) {
         guard let index = layerIndex(ssrc: ssrc) else { return }
         layers[index].reception.senderReportReceived(compactNTP: compactNTP, nowNanoseconds: nowNanoseconds)
+        layers[index].senderClock = (rtpTime, nowNanoseconds)
+    }
+
+    /// The publisher's RTP time of `layer` at `nowNanoseconds` (this node's
+    /// clock), extrapolated from its last sender report at the clock rate;
+    /// nil without a report in the last `senderClockLifetimeNanoseconds`.
+    /// Audio and video of one publisher extrapolated this way keep the
+    /// relation the publisher's own reports give them (lip sync).
+    public func sourceRTPTime(layer: Int, nowNanoseconds: UInt64) -> UInt32? {
+        guard layers.indices.contains(layer), let clock = layers[layer].senderClock,
+              nowNanoseconds >= clock.arrivalNanoseconds,
+              nowNanoseconds - clock.arrivalNanoseconds <= Self.senderClockLifetimeNanoseconds
+        else { return nil }
+        let elapsedMicros = (nowNanoseconds - clock.arrivalNanoseconds) / 1_000
+        return clock.rtpTime &+ UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(clockRate) / 1_000_000)
     }
 
     /// Some layer has packets it is still NACKing (the node's timer then

@@ -68,6 +68,36 @@ private func deliver(_ producer: Producer, layer: Int, ssrc: UInt32, seq: UInt16
         #expect(sinks[1].sent.allSatisfy { $0.ssrc == 51 })
     }
 
+    @Test func senderReportsCarryThePublishersClockInTheConsumersTimestampSpace() throws {
+        let (producer, _) = videoProducer()
+        let room = Room(name: RoomName("r"))
+        room.add(producer)
+        let sink = RecordingSink()  // the consumer holds its sink weakly
+        let consumer = Consumer(
+            id: "c", subscriber: ParticipantID("s"), producer: producer, sink: sink, ssrc: 9, quality: .high,
+            initialSequence: 0, initialTimestamp: 7)
+        consumer.isReady = true
+        room.add(consumer, nowNanoseconds: 0)
+        deliver(producer, layer: 0, ssrc: 1000, seq: 1, ts: 3000, keyframe: true, now: 1_000_000)  // source 3000 → output 7
+        #expect(sink.sent.map(\.timestamp) == [7])
+        func reportedRTPTime(at now: UInt64) throws -> UInt32 {
+            try #require(consumer.makeSenderReport(nowNanoseconds: now, ntpTime: 1)).rtpTime
+        }
+        // No report from the publisher yet: extrapolated from the last packet sent (100 ms at 90 kHz).
+        #expect(try reportedRTPTime(at: 101_000_000) == 7 + 9000)
+        // The publisher says its RTP clock read 5000 when this report arrived; 50 ms later it reads 9500,
+        // which is 9500 - 3000 + 7 in the consumer's space.
+        producer.senderReportReceived(ssrc: 1000, compactNTP: 0, rtpTime: 5000, nowNanoseconds: 2_000_000)
+        #expect(try reportedRTPTime(at: 52_000_000) == 9500 - 3000 + 7)
+        // A report from another SSRC changes nothing.
+        producer.senderReportReceived(ssrc: 4242, compactNTP: 0, rtpTime: 1, nowNanoseconds: 3_000_000)
+        #expect(try reportedRTPTime(at: 52_000_000) == 9500 - 3000 + 7)
+        // Past its lifetime the report no longer counts: back to the last packet sent.
+        let late = 2_000_000 + Producer.senderClockLifetimeNanoseconds + 1_000
+        let elapsedTicks = UInt32((late - 1_000_000) / 1_000 * 90_000 / 1_000_000)
+        #expect(try reportedRTPTime(at: late) == 7 &+ elapsedTicks)
+    }
+
     @Test func nackIsAnsweredFromTheCacheWithTheConsumersNumbers() {
         let (producer, _) = videoProducer()
         let room = Room(name: RoomName("r"))
