@@ -49,7 +49,16 @@ final class UDPBatchSender {
         /// Dropped because the send buffer was full and the channel's own
         /// queue was past its high watermark too.
         var overflowed = 0
+
+        mutating func add(_ other: FlushResult) {
+            sent += other.sent
+            failed += other.failed
+            deferred += other.deferred
+            overflowed += other.overflowed
+        }
     }
+    /// What batches sent by `reserve` did, until the next `flush` reports it.
+    private var unreported = FlushResult()
 
     /// The system call: `edgemesh_sendmmsg` (tests put a function with the same contract here).
     typealias SendFunction = (CInt, UnsafeMutablePointer<edgemesh_mmsghdr>, UInt32) -> Int32
@@ -86,9 +95,10 @@ final class UDPBatchSender {
         addresses.deallocate()
     }
 
-    /// The next free slot, `slotSize` bytes (a full batch is sent first).
+    /// The next free slot, `slotSize` bytes (a full batch is sent first; the
+    /// next `flush` reports it).
     func reserve() -> UnsafeMutableRawBufferPointer {
-        if queued == capacity { _ = flush() }
+        if queued == capacity { unreported.add(sendQueued()) }
         return UnsafeMutableRawBufferPointer(rebasing: slots[queued * Self.slotSize..<(queued + 1) * Self.slotSize])
     }
 
@@ -109,8 +119,16 @@ final class UDPBatchSender {
         return true
     }
 
-    /// Sends everything queued.
+    /// Sends everything queued. The result also counts the batches `reserve`
+    /// sent since the last `flush`.
     func flush() -> FlushResult {
+        var result = unreported
+        unreported = FlushResult()
+        result.add(sendQueued())
+        return result
+    }
+
+    private func sendQueued() -> FlushResult {
         var result = FlushResult()
         guard queued > 0 else { return result }
         defer { queued = 0 }
