@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "LoadPeersTests",
             dependencies: [
-                "LoadPeers", "EdgeNode", "SFU", "STUN", "SDP", "RTP",
+                "LoadPeers", "EdgeNode", "CUDPBatch", "SFU", "STUN", "SDP", "RTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

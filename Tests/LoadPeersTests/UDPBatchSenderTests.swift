@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CUDPBatch
 import NIOCore
 import NIOPosix
 import Testing
@@ -54,6 +55,18 @@ struct UDPBatchSenderTests {
             var bytes = [UInt8](repeating: 0, count: 4096)
             let count = bytes.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
             return count < 0 ? nil : Array(bytes[0..<count])
+        }
+    }
+
+    /// A kernel whose send buffer takes the first two datagrams of the first
+    /// call and then reports EAGAIN.
+    private final class FullAfterTwo {
+        var calls = 0
+        func send(_ socket: CInt, _ messages: UnsafeMutablePointer<edgemesh_mmsghdr>, _ count: UInt32) -> Int32 {
+            calls += 1
+            if calls == 1 { return UDPBatchSender.systemSend(socket, messages, min(count, 2)) }
+            errno = EAGAIN
+            return -1
         }
     }
 
@@ -116,18 +129,13 @@ struct UDPBatchSenderTests {
         let sockets = try Sockets()
         defer { try? sockets.close() }
         // The kernel takes the first two datagrams of the batch, then reports EAGAIN.
-        var calls = 0
-        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8) { socket, messages, count in
-            calls += 1
-            if calls == 1 { return UDPBatchSender.systemSend(socket, messages, min(count, 2)) }
-            errno = EAGAIN
-            return -1
-        }
+        let kernel = FullAfterTwo()
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8, send: kernel.send)
         for index in 0..<5 {
             #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
         }
         #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 3))
-        #expect(calls == 2)
+        #expect(kernel.calls == 2)
         // The channel's own writes deliver the other three.
         for index in 0..<5 {
             #expect(sockets.receive() == Self.payload(index))
@@ -139,13 +147,8 @@ struct UDPBatchSenderTests {
         defer { try? sockets.close() }
         // A channel queue of at most 2 bytes: one handed-over datagram fills it.
         try sockets.channel.setOption(.writeBufferWaterMark, value: .init(low: 1, high: 2)).wait()
-        var calls = 0
-        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8) { socket, messages, count in
-            calls += 1
-            if calls == 1 { return UDPBatchSender.systemSend(socket, messages, min(count, 2)) }
-            errno = EAGAIN
-            return -1
-        }
+        let kernel = FullAfterTwo()
+        let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8, send: kernel.send)
         for index in 0..<5 {
             #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
         }
