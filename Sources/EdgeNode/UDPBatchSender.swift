@@ -42,7 +42,8 @@ final class UDPBatchSender {
     /// What one `flush` did.
     struct FlushResult: Equatable {
         var sent = 0
-        /// Refused by the kernel for that datagram alone (skipped).
+        /// Refused by the kernel for that datagram alone, or queued when the
+        /// channel had closed (skipped).
         var failed = 0
         /// Handed to the channel because the socket's send buffer was full.
         var deferred = 0
