@@ -20,17 +20,13 @@ enum MediaServer {
         // The socket is made here, not by the bootstrap, so the batch sender can write to it.
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         let descriptor = try boundSocket(address)
-        let channel: any Channel
-        do {
-            channel = try await bootstrap(engine: engine, vectorReadCount: vectorReadCount) {
-                MediaChannelHandler(engine: engine)
-            }
-            .withBoundSocket(descriptor)
-            .get()
-        } catch {
-            close(descriptor)
-            throw error
+        // From here the descriptor is the channel's: not closed here if the
+        // bootstrap fails (it may already have been, and the number reused).
+        let channel = try await bootstrap(engine: engine, vectorReadCount: vectorReadCount) {
+            MediaChannelHandler(engine: engine)
         }
+        .withBoundSocket(descriptor)
+        .get()
         return Bound(channel: channel, descriptor: descriptor)
     }
 
