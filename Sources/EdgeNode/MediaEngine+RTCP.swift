@@ -24,7 +24,7 @@ extension MediaEngine {
                 if case .senderReport(let sr) = rtcp {
                     for producer in transport.producersByMid.values {
                         producer.senderReportReceived(
-                            ssrc: sr.ssrc.rawValue, compactNTP: sr.compactNTPTime, rtpTime: sr.rtpTime, nowNanoseconds: now)
+                            ssrc: sr.ssrc.rawValue, ntpTime: sr.ntpTime, rtpTime: sr.rtpTime, nowNanoseconds: now)
                     }
                 }
                 continue

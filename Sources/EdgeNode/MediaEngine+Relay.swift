@@ -231,6 +231,23 @@ extension MediaEngine {
         }
     }
 
+    /// An RTCP data frame from the upstream node: the publisher's sender
+    /// report of one layer, which the relayed producer keeps (and passes on
+    /// to its own downstream nodes) as if its publisher had sent it here.
+    func receiveRelayedRTCP(_ packet: UnsafeRawBufferPointer, header frame: TrunkDataHeader, from peer: MeshNodeID) {
+        guard let pull = relays.pullsByTrunkID[frame.trackID], pull.upstream == peer else {
+            metrics.drop(.unknownSSRC)
+            return
+        }
+        guard pull.producer.layers.indices.contains(Int(frame.layer)), let report = try? SenderReport(parsing: packet) else {
+            metrics.drop(.malformed)
+            return
+        }
+        trunk?.metrics.senderReportsReceived.increment()
+        pull.producer.senderReportReceived(
+            layer: Int(frame.layer), ntpTime: report.ntpTime, rtpTime: report.rtpTime, nowNanoseconds: clock.now)
+    }
+
     // MARK: helpers
 
     /// Seals and queues control messages for a peer (dropped while its trunk is down: they are repeated).

@@ -28,9 +28,12 @@ extension MediaEngine {
             link.receivedBytes.increment(by: UInt64(bytes.count))
         }
         if !result.actions.isEmpty { handleTrunkActions(result.actions, peer: peer, now: now) }
-        if let header = result.dataHeader, let peer, header.kind == .rtp {
+        if let header = result.dataHeader, let peer {
             let payload = UnsafeRawBufferPointer(rebasing: trunk.scratch[result.payload])
-            receiveRelayed(payload, header: header, from: peer, arrivalNanoseconds: arrival)
+            switch header.kind {
+            case .rtp: receiveRelayed(payload, header: header, from: peer, arrivalNanoseconds: arrival)
+            case .rtcp: receiveRelayedRTCP(payload, header: header, from: peer)
+            }
         }
     }
 
@@ -50,9 +53,12 @@ extension MediaEngine {
             case .deliver(.control(let messages)):
                 if let peer { handleTrunkControl(messages, from: peer) }
             case .deliver(.data(let frame)):
-                if let peer, frame.header.kind == .rtp {
+                if let peer {
                     frame.payload.withUnsafeBytes {
-                        receiveRelayed($0, header: frame.header, from: peer, arrivalNanoseconds: clock.now)
+                        switch frame.header.kind {
+                        case .rtp: receiveRelayed($0, header: frame.header, from: peer, arrivalNanoseconds: clock.now)
+                        case .rtcp: receiveRelayedRTCP($0, header: frame.header, from: peer)
+                        }
                     }
                 }
             case .established:

@@ -125,4 +125,20 @@ final class TrunkSink: RelaySink {
             trunk.metrics.layerPackets[min(max(layer, 0), 2)].increment()
         }
     }
+
+    /// The publisher's sender report as an RTCP data frame (kind 1, no report blocks).
+    func relaySenderReport(layer: Int, ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32) {
+        guard let engine, let trunk = engine.trunk else { return }
+        let report = SenderReport(ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rtpTime, packetCount: 0, octetCount: 0)
+        var bytes = [UInt8](repeating: 0, count: 28)
+        guard let length = try? bytes.withUnsafeMutableBytes({ try report.write(into: $0) }) else { return }
+        let now = TrunkTime.now()
+        let header = TrunkDataHeader(
+            trackID: key.trackID, layer: UInt8(truncatingIfNeeded: layer), hopCount: 1, kind: .rtcp,
+            originSendTime: now.unixMicroseconds)
+        let sent = bytes.withUnsafeBytes {
+            trunk.sendData(header, payload: UnsafeRawBufferPointer(rebasing: $0[0..<length]), to: link, now: now)
+        }
+        if sent { trunk.metrics.senderReportsSent.increment() }
+    }
 }

@@ -19,6 +19,9 @@ final class TrunkMetrics: Sendable {
     let hopLatency: HistogramFamily
     let hopLatencySeries: HistogramSeries
     let relayedTracks: Gauge
+    /// Publisher sender reports passed on to downstream nodes, and received from upstream ones.
+    let senderReportsSent: Counter
+    let senderReportsReceived: Counter
     /// RTP packets sealed into trunk data frames by simulcast layer (index 0...2; higher layers count as 2).
     let layerPackets: [Counter]
     private let drops: [TrunkDropReason: Counter]
@@ -39,6 +42,11 @@ final class TrunkMetrics: Sendable {
             help: "Time from a trunk data frame arriving to its copies leaving (open, route, re-seal or protect).",
             bounds: Self.hopBounds)
         hopLatencySeries = hopLatency.series(nodeLabels)
+        let srHelp = "Publisher sender reports relayed over trunks (RTCP data frames), by direction."
+        senderReportsSent = registry.counter(
+            "edgemesh_trunk_sender_reports_total", help: srHelp, labels: nodeLabels + [("direction", "sent")])
+        senderReportsReceived = registry.counter(
+            "edgemesh_trunk_sender_reports_total", help: srHelp, labels: nodeLabels + [("direction", "received")])
         relayedTracks = registry.gauge(
             "edgemesh_trunk_relayed_tracks", help: "Tracks this node relays to or from other nodes.", labels: nodeLabels)
         layerPackets = (0..<3).map { layer in

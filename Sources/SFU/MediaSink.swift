@@ -61,4 +61,12 @@ public protocol RelaySink: AnyObject {
     var layerMask: UInt8 { get }
     /// Sends one packet of `layer`.
     func relay(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64)
+    /// Passes on the publisher's sender report of `layer` (its NTP and RTP
+    /// times), so consumers on the other node keep the publisher's clock.
+    func relaySenderReport(layer: Int, ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32)
+}
+
+extension RelaySink {
+    /// Sinks that carry no RTCP ignore sender reports.
+    public func relaySenderReport(layer: Int, ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32) {}
 }

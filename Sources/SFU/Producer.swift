@@ -201,12 +201,24 @@ public final class Producer {
     }
 
     /// A sender report from the publisher for one of this producer's streams:
-    /// its compact NTP time for the receiver reports' LSR, and its RTP time
+    /// its NTP time (compact, for the receiver reports' LSR), and its RTP time
     /// for the consumers' sender reports (`sourceRTPTime`).
-    public func senderReportReceived(ssrc: UInt32, compactNTP: UInt32, rtpTime: UInt32, nowNanoseconds: UInt64) {
+    public func senderReportReceived(ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32, nowNanoseconds: UInt64) {
         guard let index = layerIndex(ssrc: ssrc) else { return }
-        layers[index].reception.senderReportReceived(compactNTP: compactNTP, nowNanoseconds: nowNanoseconds)
-        layers[index].senderClock = (rtpTime, nowNanoseconds)
+        senderReportReceived(layer: index, ntpTime: ntpTime, rtpTime: rtpTime, nowNanoseconds: nowNanoseconds)
+    }
+
+    /// A sender report for `layer` (a relayed track's reports arrive by
+    /// layer). Relay sinks that want the layer pass it on to their nodes.
+    public func senderReportReceived(layer: Int, ntpTime: UInt64, rtpTime: UInt32, nowNanoseconds: UInt64) {
+        guard layers.indices.contains(layer) else { return }
+        layers[layer].reception.senderReportReceived(
+            compactNTP: UInt32(truncatingIfNeeded: ntpTime >> 16), nowNanoseconds: nowNanoseconds)
+        layers[layer].senderClock = (rtpTime, nowNanoseconds)
+        let bit: UInt8 = layer < 8 ? 1 << UInt8(layer) : 0
+        for sink in relaySinks where sink.layerMask & bit != 0 {
+            sink.relaySenderReport(layer: layer, ssrc: layers[layer].ssrc ?? 0, ntpTime: ntpTime, rtpTime: rtpTime)
+        }
     }
 
     /// The publisher's RTP time of `layer` at `nowNanoseconds` (this node's

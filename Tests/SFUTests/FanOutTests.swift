@@ -87,10 +87,10 @@ private func deliver(_ producer: Producer, layer: Int, ssrc: UInt32, seq: UInt16
         #expect(try reportedRTPTime(at: 101_000_000) == 7 + 9000)
         // The publisher says its RTP clock read 5000 when this report arrived; 50 ms later it reads 9500,
         // which is 9500 - 3000 + 7 in the consumer's space.
-        producer.senderReportReceived(ssrc: 1000, compactNTP: 0, rtpTime: 5000, nowNanoseconds: 2_000_000)
+        producer.senderReportReceived(ssrc: 1000, ntpTime: 0, rtpTime: 5000, nowNanoseconds: 2_000_000)
         #expect(try reportedRTPTime(at: 52_000_000) == 9500 - 3000 + 7)
         // A report from another SSRC changes nothing.
-        producer.senderReportReceived(ssrc: 4242, compactNTP: 0, rtpTime: 1, nowNanoseconds: 3_000_000)
+        producer.senderReportReceived(ssrc: 4242, ntpTime: 0, rtpTime: 1, nowNanoseconds: 3_000_000)
         #expect(try reportedRTPTime(at: 52_000_000) == 9500 - 3000 + 7)
         // Past its lifetime the report no longer counts: back to the last packet sent.
         let late = 2_000_000 + Producer.senderClockLifetimeNanoseconds + 1_000

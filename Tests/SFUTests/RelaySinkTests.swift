@@ -6,9 +6,13 @@ import Testing
 private final class RecordingRelay: RelaySink {
     var layerMask: UInt8
     var relayed: [(layer: Int, sequenceNumber: UInt16, bytes: [UInt8], hop: UInt8, origin: UInt64)] = []
+    var senderReports: [(layer: Int, ssrc: UInt32, ntp: UInt64, rtp: UInt32)] = []
     init(mask: UInt8) { layerMask = mask }
     func relay(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) {
         relayed.append((layer, info.sequenceNumber, Array(packet), info.hopCount, info.originSendTime))
+    }
+    func relaySenderReport(layer: Int, ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32) {
+        senderReports.append((layer, ssrc, ntpTime, rtpTime))
     }
 }
 
@@ -48,6 +52,27 @@ private func simulcastProducer() -> Producer {
 }
 
 @Suite struct RelaySinkTests {
+    @Test func aPublishersSenderReportsGoToTheSinksOfTheirLayer() throws {
+        let producer = simulcastProducer()
+        let sink = RecordingRelay(mask: 0b010)
+        producer.addRelaySink(sink)
+        producer.bindLayer(index: 0, ssrc: 10)
+        producer.bindLayer(index: 1, ssrc: 11)
+        producer.senderReportReceived(ssrc: 10, ntpTime: 1 << 40, rtpTime: 500, nowNanoseconds: 1_000)  // layer 0: not wanted
+        producer.senderReportReceived(ssrc: 11, ntpTime: 2 << 40, rtpTime: 900, nowNanoseconds: 2_000)
+        producer.senderReportReceived(ssrc: 99, ntpTime: 3 << 40, rtpTime: 1, nowNanoseconds: 3_000)  // no such layer
+        #expect(sink.senderReports.map(\.layer) == [1])
+        #expect(sink.senderReports.first?.ssrc == 11)
+        #expect(sink.senderReports.first?.ntp == 2 << 40)
+        #expect(sink.senderReports.first?.rtp == 900)
+        // On the downstream node the relayed producer takes the report by layer and keeps the clock.
+        let relayed = simulcastProducer()
+        relayed.senderReportReceived(layer: 1, ntpTime: 2 << 40, rtpTime: 900, nowNanoseconds: 5_000_000)
+        let clock = try #require(relayed.sourceRTPTime(layer: 1, nowNanoseconds: 15_000_000))
+        #expect(clock == 1800, "900 and 10 ms at 90 kHz")
+        #expect(relayed.sourceRTPTime(layer: 0, nowNanoseconds: 15_000_000) == nil)
+    }
+
     @Test func aRelaySinkGetsEachPacketOfItsLayersOnceUnchanged() {
         let producer = simulcastProducer()
         let sink = RecordingRelay(mask: 0b101)

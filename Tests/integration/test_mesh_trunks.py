@@ -85,6 +85,11 @@ def test_relay_sends_one_copy_per_node_and_drops_forged_datagrams(mesh, redis_ad
             try:
                 await wait_for(lambda: all(s.video_frames >= 30 for s in subs), 45, "30 decoded frames at each subscriber on B")
                 await wait_for(lambda: all(s.audio_frames >= 10 for s in subs), 15, "audio at each subscriber on B")
+                # The publisher's sender reports (aiortc sends one about every second per stream) reach B as
+                # RTCP data frames, so B's subscribers get the publisher's clock (lip sync).
+                await wait_for(lambda: b.metric("edgemesh_trunk_sender_reports_total", direction="received") >= 2, 15,
+                               "publisher sender reports relayed to B")
+                assert a.metric("edgemesh_trunk_sender_reports_total", direction="sent") >= 2
 
                 # One copy per downstream node: over a window, what A sends to B matches what the publisher sent A.
                 def counts():
