@@ -29,11 +29,19 @@ extension MediaEngine {
         }
         if !result.actions.isEmpty { handleTrunkActions(result.actions, peer: peer, now: now) }
         if let header = result.dataHeader, let peer {
-            let payload = UnsafeRawBufferPointer(rebasing: trunk.scratch[result.payload])
-            switch header.kind {
-            case .rtp: receiveRelayed(payload, header: header, from: peer, arrivalNanoseconds: arrival)
-            case .rtcp: receiveRelayedRTCP(payload, header: header, from: peer)
-            }
+            receiveTrunkData(
+                UnsafeRawBufferPointer(rebasing: trunk.scratch[result.payload]), header: header, from: peer,
+                arrivalNanoseconds: arrival)
+        }
+    }
+
+    /// An authenticated data frame's packet: RTP for a relayed producer, or RTCP (the publisher's sender report).
+    private func receiveTrunkData(
+        _ payload: UnsafeRawBufferPointer, header: TrunkDataHeader, from peer: MeshNodeID, arrivalNanoseconds: UInt64
+    ) {
+        switch header.kind {
+        case .rtp: receiveRelayed(payload, header: header, from: peer, arrivalNanoseconds: arrivalNanoseconds)
+        case .rtcp: receiveRelayedRTCP(payload, header: header, from: peer)
         }
     }
 
@@ -55,10 +63,7 @@ extension MediaEngine {
             case .deliver(.data(let frame)):
                 if let peer {
                     frame.payload.withUnsafeBytes {
-                        switch frame.header.kind {
-                        case .rtp: receiveRelayed($0, header: frame.header, from: peer, arrivalNanoseconds: clock.now)
-                        case .rtcp: receiveRelayedRTCP($0, header: frame.header, from: peer)
-                        }
+                        receiveTrunkData($0, header: frame.header, from: peer, arrivalNanoseconds: clock.now)
                     }
                 }
             case .established:

@@ -130,7 +130,7 @@ final class TrunkSink: RelaySink {
     func relaySenderReport(layer: Int, ssrc: UInt32, ntpTime: UInt64, rtpTime: UInt32) {
         guard let engine, let trunk = engine.trunk else { return }
         let report = SenderReport(ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rtpTime, packetCount: 0, octetCount: 0)
-        var bytes = [UInt8](repeating: 0, count: 28)
+        var bytes = [UInt8](repeating: 0, count: 28)  // RTCP header and SSRC (8) + sender info (20), no report blocks
         guard let length = try? bytes.withUnsafeMutableBytes({ try report.write(into: $0) }) else { return }
         let now = TrunkTime.now()
         let header = TrunkDataHeader(

@@ -112,8 +112,8 @@ public final class Consumer {
         if let layer = selector.currentLayer, let source = producer.sourceRTPTime(layer: layer, nowNanoseconds: nowNanoseconds) {
             rtpTime = source &+ rewriter.timestampOffsetForRetransmission
         } else {
-            let elapsedMicros = (nowNanoseconds &- lastSentNanoseconds) / 1_000
-            rtpTime = rewriter.lastTimestamp &+ UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(producer.clockRate) / 1_000_000)
+            rtpTime = rewriter.lastTimestamp
+                &+ Producer.rtpTicks(nanoseconds: nowNanoseconds &- lastSentNanoseconds, clockRate: producer.clockRate)
         }
         return SenderReport(
             ssrc: SSRC(ssrc), ntpTime: ntpTime, rtpTime: rtpTime,

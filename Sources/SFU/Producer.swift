@@ -22,9 +22,6 @@ public final class Producer {
         public var bitsPerSecond: UInt64 = 0
         /// Whether packets arrived recently (see `Producer.refreshActivity`).
         public var isActive = false
-        /// The publisher's clock from its last sender report on this layer:
-        /// the RTP time it gave and when the report arrived here.
-        public var senderClock: (rtpTime: UInt32, arrivalNanoseconds: UInt64)?
     }
 
     /// How long a publisher's sender report keeps describing its RTP clock
@@ -140,7 +137,7 @@ public final class Producer {
     @discardableResult
     public func receive(layer: Int, packet: UnsafeRawBufferPointer, info: IncomingRTP, nowNanoseconds: UInt64) -> Int {
         guard layers.indices.contains(layer) else { return 0 }
-        let arrival = UInt32(truncatingIfNeeded: nowNanoseconds / 1_000 &* UInt64(clockRate) / 1_000_000)
+        let arrival = Self.rtpTicks(nanoseconds: nowNanoseconds, clockRate: clockRate)
         layers[layer].reception.record(
             sequenceNumber: info.sequenceNumber, timestamp: info.timestamp, arrivalRTPTime: arrival)
         if kind == .video {
@@ -158,7 +155,7 @@ public final class Producer {
         for consumer in consumers where consumer.forward(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds) {
             sent += 1
         }
-        let bit: UInt8 = layer < 8 ? 1 << UInt8(layer) : 0
+        let bit = Self.maskBit(layer: layer)
         for sink in relaySinks where sink.layerMask & bit != 0 {
             sink.relay(layer: layer, packet: packet, info: info, nowNanoseconds: nowNanoseconds)
             sent += 1
@@ -213,9 +210,8 @@ public final class Producer {
     public func senderReportReceived(layer: Int, ntpTime: UInt64, rtpTime: UInt32, nowNanoseconds: UInt64) {
         guard layers.indices.contains(layer) else { return }
         layers[layer].reception.senderReportReceived(
-            compactNTP: UInt32(truncatingIfNeeded: ntpTime >> 16), nowNanoseconds: nowNanoseconds)
-        layers[layer].senderClock = (rtpTime, nowNanoseconds)
-        let bit: UInt8 = layer < 8 ? 1 << UInt8(layer) : 0
+            compactNTP: UInt32(truncatingIfNeeded: ntpTime >> 16), rtpTime: rtpTime, nowNanoseconds: nowNanoseconds)
+        let bit = Self.maskBit(layer: layer)
         for sink in relaySinks where sink.layerMask & bit != 0 {
             sink.relaySenderReport(layer: layer, ssrc: layers[layer].ssrc ?? 0, ntpTime: ntpTime, rtpTime: rtpTime)
         }
@@ -227,12 +223,21 @@ public final class Producer {
     /// Audio and video of one publisher extrapolated this way keep the
     /// relation the publisher's own reports give them (lip sync).
     public func sourceRTPTime(layer: Int, nowNanoseconds: UInt64) -> UInt32? {
-        guard layers.indices.contains(layer), let clock = layers[layer].senderClock,
+        guard layers.indices.contains(layer), let clock = layers[layer].reception.senderClock,
               nowNanoseconds >= clock.arrivalNanoseconds,
               nowNanoseconds - clock.arrivalNanoseconds <= Self.senderClockLifetimeNanoseconds
         else { return nil }
-        let elapsedMicros = (nowNanoseconds - clock.arrivalNanoseconds) / 1_000
-        return clock.rtpTime &+ UInt32(truncatingIfNeeded: elapsedMicros &* UInt64(clockRate) / 1_000_000)
+        return clock.rtpTime &+ Self.rtpTicks(nanoseconds: nowNanoseconds - clock.arrivalNanoseconds, clockRate: clockRate)
+    }
+
+    /// `nanoseconds` in ticks of a `clockRate` RTP clock (microsecond resolution, wrapping).
+    static func rtpTicks(nanoseconds: UInt64, clockRate: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: nanoseconds / 1_000 &* UInt64(clockRate) / 1_000_000)
+    }
+
+    /// The bit of `layer` in a relay sink's layer mask (none past layer 7).
+    static func maskBit(layer: Int) -> UInt8 {
+        layer < 8 ? 1 << UInt8(layer) : 0
     }
 
     /// Some layer has packets it is still NACKing (the node's timer then

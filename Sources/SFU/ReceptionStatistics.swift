@@ -11,8 +11,8 @@ public struct ReceptionStatistics: Sendable {
     private var transit: Int64?
     /// Interarrival jitter in RTP timestamp units, scaled by 16 (A.8).
     private var jitterQ4: Int64 = 0
-    /// Middle 32 bits of the NTP time of the last SR, and when it arrived.
-    private var lastSenderReport: (compactNTP: UInt32, receivedNanoseconds: UInt64)?
+    /// The last SR: the middle 32 bits of its NTP time, its RTP time, and when it arrived.
+    private var lastSenderReport: (compactNTP: UInt32, rtpTime: UInt32, receivedNanoseconds: UInt64)?
 
     public init() {}
 
@@ -31,8 +31,13 @@ public struct ReceptionStatistics: Sendable {
     }
 
     /// A sender report of this stream arrived.
-    public mutating func senderReportReceived(compactNTP: UInt32, nowNanoseconds: UInt64) {
-        lastSenderReport = (compactNTP, nowNanoseconds)
+    public mutating func senderReportReceived(compactNTP: UInt32, rtpTime: UInt32, nowNanoseconds: UInt64) {
+        lastSenderReport = (compactNTP, rtpTime, nowNanoseconds)
+    }
+
+    /// The sender's clock from its last report: the RTP time it gave and when the report arrived.
+    public var senderClock: (rtpTime: UInt32, arrivalNanoseconds: UInt64)? {
+        lastSenderReport.map { ($0.rtpTime, $0.receivedNanoseconds) }
     }
 
     /// The report block for this interval (resets the interval counters).

@@ -77,6 +77,27 @@ struct UDPBatchSenderTests {
         return sender.commit(length: payload.count, to: address)
     }
 
+    /// Queues payloads `indices` for the receiver.
+    private static func queue(_ sender: UDPBatchSender, _ indices: Range<Int>, to sockets: Sockets) {
+        for index in indices {
+            #expect(queue(sender, payload(index), to: sockets.receiverAddress))
+        }
+    }
+
+    /// The receiver gets payloads `indices`, in order.
+    private static func expectReceived(_ indices: Range<Int>, at sockets: Sockets) {
+        for index in indices {
+            #expect(sockets.receive() == payload(index))
+        }
+    }
+
+    /// Flushes on the channel's event loop, as the node does (writability follows each write at once there).
+    private static func flushOnLoop(_ sender: UDPBatchSender, _ sockets: Sockets) throws -> UDPBatchSender.FlushResult {
+        struct Unchecked: @unchecked Sendable { let sender: UDPBatchSender }
+        let box = Unchecked(sender: sender)
+        return try sockets.channel.eventLoop.submit { box.sender.flush() }.wait()
+    }
+
     private static func payload(_ index: Int) -> [UInt8] {
         [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 100 + index)
     }
@@ -85,17 +106,13 @@ struct UDPBatchSenderTests {
         let sockets = try Sockets()
         defer { try? sockets.close() }
         let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8)
-        for index in 0..<20 {
-            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
-        }
+        Self.queue(sender, 0..<20, to: sockets)
         // Two full batches went out while queueing; four datagrams wait. The flush reports all 20.
         #expect(sender.queued == 4)
         #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 20, failed: 0, deferred: 0))
         #expect(sender.flush() == UDPBatchSender.FlushResult(), "reported once")
         #expect(sender.queued == 0)
-        for index in 0..<20 {
-            #expect(sockets.receive() == Self.payload(index))
-        }
+        Self.expectReceived(0..<20, at: sockets)
     }
 
     @Test func aDatagramTheKernelRefusesIsSkippedAndCounted() throws {
@@ -131,15 +148,11 @@ struct UDPBatchSenderTests {
         // The kernel takes the first two datagrams of the batch, then reports EAGAIN.
         let kernel = FullAfterTwo()
         let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8, send: kernel.send)
-        for index in 0..<5 {
-            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
-        }
-        #expect(sender.flush() == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 3))
+        Self.queue(sender, 0..<5, to: sockets)
+        #expect(try Self.flushOnLoop(sender, sockets) == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 3))
         #expect(kernel.calls == 2)
         // The channel's own writes deliver the other three.
-        for index in 0..<5 {
-            #expect(sockets.receive() == Self.payload(index))
-        }
+        Self.expectReceived(0..<5, at: sockets)
     }
 
     @Test func pastTheChannelsHighWatermarkTheRestIsDropped() throws {
@@ -149,17 +162,9 @@ struct UDPBatchSenderTests {
         try sockets.channel.setOption(.writeBufferWaterMark, value: .init(low: 1, high: 2)).wait()
         let kernel = FullAfterTwo()
         let sender = UDPBatchSender(channel: sockets.channel, socket: sockets.descriptor, capacity: 8, send: kernel.send)
-        for index in 0..<5 {
-            #expect(Self.queue(sender, Self.payload(index), to: sockets.receiverAddress))
-        }
-        // On the channel's loop, as the node flushes: writability follows each write at once there.
-        struct Unchecked: @unchecked Sendable { let sender: UDPBatchSender }
-        let box = Unchecked(sender: sender)
-        let result = try sockets.channel.eventLoop.submit { box.sender.flush() }.wait()
-        #expect(result == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 1, overflowed: 2))
-        for index in 0..<3 {
-            #expect(sockets.receive() == Self.payload(index))
-        }
+        Self.queue(sender, 0..<5, to: sockets)
+        #expect(try Self.flushOnLoop(sender, sockets) == UDPBatchSender.FlushResult(sent: 2, failed: 0, deferred: 1, overflowed: 2))
+        Self.expectReceived(0..<3, at: sockets)
     }
 
     @Test func aPacketTooLargeForASlotIsNotQueued() throws {
